@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Ops.Runtime.Hosting;
+
+/// <summary>What an operator (or a test) can read about a running silo.</summary>
+public interface ISiloDiagnostics
+{
+    /// <summary>This silo's id (new on every process start).</summary>
+    Guid SiloId { get; }
+
+    /// <summary>Where the silo is in its life.</summary>
+    SiloLifecycleStatus Status { get; }
+
+    /// <summary>N, the cluster's partition count.</summary>
+    int PartitionCount { get; }
+
+    /// <summary>The partitions this silo may serve right now, with their epochs.</summary>
+    IReadOnlyList<Storage.PartitionLease> ServingPartitions { get; }
+
+    /// <summary>The number of activations on this silo.</summary>
+    int ActivationCount { get; }
+
+    /// <summary>Inbox records stored but not yet applied, per owned partition.</summary>
+    IReadOnlyDictionary<int, long> InboxLag { get; }
+
+    /// <summary>Whether the grain is active on this silo.</summary>
+    bool IsActive(GrainId grainId);
+
+    /// <summary>One round trip to the database; throws if it is unreachable.</summary>
+    Task PingDatabaseAsync(CancellationToken cancellationToken);
+}
+
+internal sealed class SiloDiagnostics(Silo silo) : ISiloDiagnostics
+{
+    public Guid SiloId => silo.SiloId;
+
+    public SiloLifecycleStatus Status => silo.Status;
+
+    public int PartitionCount => silo.Partitions.Count;
+
+    public IReadOnlyList<Storage.PartitionLease> ServingPartitions => silo.Partitions.ServingLeases();
+
+    public int ActivationCount => silo.Catalog.Count;
+
+    public IReadOnlyDictionary<int, long> InboxLag => silo.Inbox.LagByPartition;
+
+    public bool IsActive(GrainId grainId) => silo.Catalog.Find(grainId) is { State: Catalog.ActivationState.Valid };
+
+    public Task PingDatabaseAsync(CancellationToken cancellationToken) => silo.Store.PingAsync(cancellationToken);
+}
+
+/// <summary>Ready = the silo is active, the database answers, and the silo serves every partition it should own.</summary>
+internal sealed class SiloReadinessHealthCheck(Silo silo) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (silo.Status != SiloLifecycleStatus.Active)
+        {
+            return HealthCheckResult.Unhealthy($"silo is {silo.Status}");
+        }
+
+        try
+        {
+            await silo.Store.PingAsync(cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            return HealthCheckResult.Unhealthy("database unreachable", exception);
+        }
+
+        var serving = silo.Partitions.ServingLeases().Count;
+        var data = new Dictionary<string, object> { ["servingPartitions"] = serving, ["partitionCount"] = silo.Partitions.Count, ["activations"] = silo.Catalog.Count };
+        return serving == silo.Partitions.Count
+            ? HealthCheckResult.Healthy($"serving {serving} of {silo.Partitions.Count} partitions", data)
+            : HealthCheckResult.Unhealthy($"serving {serving} of {silo.Partitions.Count} partitions", data: data);
+    }
+}

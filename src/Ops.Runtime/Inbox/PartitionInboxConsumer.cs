@@ -1,0 +1,370 @@
+using Ops.Runtime.Hosting;
+using System.Threading.Channels;
+using Ops.Runtime.Storage;
+
+namespace Ops.Runtime.Inbox;
+
+/// <summary>
+/// Delivers one owned partition's inbox to the recipient grains: in offset order per grain (a grain's next record
+/// is delivered only after the previous one completed), many grains in parallel, with bounded records in flight.
+/// The partition's committed offset (every record up to it applied or parked) is advanced in fenced writes under
+/// the epoch this consumer was started with; after a crash or hand-off, delivery resumes from it and the grains'
+/// cursors skip what was already applied.
+/// </summary>
+internal sealed class PartitionInboxConsumer
+{
+    private readonly Silo _silo;
+    private readonly InboxOptions _options;
+
+    // Housekeeping (commit cadence, retry back-off) runs on the real clock: it never decides correctness, and a
+    // test that moves the grain clock should not have to move it too.
+    private readonly TimeProvider _clock = TimeProvider.System;
+    private readonly Lock _lock = new();
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Dictionary<GrainId, Queue<InboxEntry>> _waitingByGrain = [];
+    private readonly SortedSet<long> _completedAbove = [];
+    private readonly Dictionary<long, int> _attempts = [];
+    private long _nextRead;
+    private long _highWater;
+    private long _lowWater;
+    private long _committed;
+    private int _inFlight;
+    private long _lastCommitAt;
+    private Task _loop = Task.CompletedTask;
+
+    public PartitionInboxConsumer(Silo silo, InboxOptions options, int partitionId, long epoch)
+    {
+        _silo = silo;
+        _options = options;
+        PartitionId = partitionId;
+        Epoch = epoch;
+    }
+
+    public int PartitionId { get; }
+
+    public long Epoch { get; }
+
+    /// <summary>Records appended but not yet applied (inbox lag).</summary>
+    public long Lag
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Math.Max(0, _highWater - _lowWater);
+            }
+        }
+    }
+
+    public void Start() => _loop = Task.Run(RunAsync, CancellationToken.None);
+
+    /// <summary>Records up to <paramref name="offset"/> are stored.</summary>
+    public void NotifyAppended(long offset)
+    {
+        lock (_lock)
+        {
+            if (offset <= _highWater)
+            {
+                return;
+            }
+
+            _highWater = offset;
+        }
+
+        _wake.Writer.TryWrite(true);
+    }
+
+    /// <summary>Stops delivering. With <paramref name="commit"/>, first records the committed offset (graceful hand-off).</summary>
+    public async Task StopAsync(bool commit)
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        if (commit)
+        {
+            try
+            {
+                await CommitAsync(CancellationToken.None);
+            }
+            catch (Exception exception)
+            {
+                _silo.Log.InboxCommitFailed(exception, PartitionId);
+            }
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var stopping = _stop.Token;
+        try
+        {
+            var position = await _silo.Store.ReadPositionAsync(PartitionId, stopping);
+            lock (_lock)
+            {
+                _committed = _lowWater = position.CommittedOffset;
+                _nextRead = position.CommittedOffset + 1;
+                _highWater = Math.Max(_highWater, position.LastOffset);
+            }
+
+            _lastCommitAt = _clock.GetTimestamp();
+            while (!stopping.IsCancellationRequested)
+            {
+                long from;
+                int room;
+                lock (_lock)
+                {
+                    from = _nextRead;
+                    room = _options.MaxInFlightPerPartition - _inFlight;
+                    if (from > _highWater || room <= 0)
+                    {
+                        from = -1;
+                    }
+                }
+
+                if (from > 0)
+                {
+                    var entries = await _silo.Store.ReadAsync(PartitionId, from, Math.Min(room, _options.ReadBatchSize), stopping);
+                    if (entries.Count > 0)
+                    {
+                        Accept(entries);
+                        continue;
+                    }
+
+                    lock (_lock)
+                    {
+                        // Offsets are gap-free: nothing at 'from' means the high-water mark ran ahead of the store.
+                        _highWater = Math.Min(_highWater, from - 1);
+                    }
+                }
+
+                await CommitIfDueAsync(stopping);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                wait.CancelAfter(_options.CommitInterval);
+
+                try
+                {
+                    await _wake.Reader.ReadAsync(wait.Token);
+                }
+                catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+                {
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception exception)
+        {
+            _silo.Log.InboxConsumerFailed(exception, PartitionId);
+            if (!stopping.IsCancellationRequested)
+            {
+                // Restart from the committed offset after a pause; grain cursors skip what was applied.
+                await Task.Delay(_options.RetryBackoff, _clock, CancellationToken.None);
+                if (!stopping.IsCancellationRequested)
+                {
+                    lock (_lock)
+                    {
+                        _waitingByGrain.Clear();
+                        _completedAbove.Clear();
+                        _inFlight = 0;
+                    }
+
+                    _loop = Task.Run(RunAsync, CancellationToken.None);
+                }
+            }
+        }
+    }
+
+    private void Accept(IReadOnlyList<InboxEntry> entries)
+    {
+        var deliverNow = new List<InboxEntry>();
+        lock (_lock)
+        {
+            foreach (var entry in entries)
+            {
+                _nextRead = entry.Offset + 1;
+                _inFlight++;
+                if (_waitingByGrain.TryGetValue(entry.Recipient, out var waiting))
+                {
+                    waiting.Enqueue(entry);
+                }
+                else
+                {
+                    _waitingByGrain[entry.Recipient] = new Queue<InboxEntry>();
+                    deliverNow.Add(entry);
+                }
+            }
+        }
+
+        foreach (var entry in deliverNow)
+        {
+            Deliver(entry);
+        }
+    }
+
+    private void Deliver(InboxEntry entry)
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        int attempt;
+        lock (_lock)
+        {
+            attempt = _attempts.GetValueOrDefault(entry.Offset) + 1;
+            _attempts[entry.Offset] = attempt;
+        }
+
+        var record = new InboxRecord(entry.PartitionId, entry.Offset, entry.Kind, entry.Payload, entry.EnqueuedAt, attempt);
+        var delivery = new InboxDelivery(record, (d, failure) => OnDelivered(entry, d, failure))
+        {
+            Deadline = _silo.Time.GetTimestamp() + (long)(_options.DeliveryTimeout.TotalSeconds * _silo.Time.TimestampFrequency),
+        };
+        _silo.Catalog.Dispatch(entry.Recipient, delivery);
+    }
+
+    private void OnDelivered(InboxEntry entry, InboxDelivery delivery, Exception? failure)
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (failure is null)
+        {
+            Complete(entry);
+            return;
+        }
+
+        if (failure is PartitionUnavailableException or SiloUnavailableException)
+        {
+            // This silo no longer serves the partition: the consumer is being stopped; the next owner redelivers.
+            return;
+        }
+
+        int attempts;
+        lock (_lock)
+        {
+            attempts = _attempts.GetValueOrDefault(entry.Offset);
+        }
+
+        if (attempts >= _options.MaxDeliveryAttempts)
+        {
+            _ = ParkAsync(entry, attempts, failure);
+            return;
+        }
+
+        _silo.Log.InboxDeliveryFailed(failure, entry.Recipient, PartitionId, entry.Offset, attempts);
+        var backoff = TimeSpan.FromTicks(Math.Min(_options.RetryBackoff.Ticks * (1L << Math.Min(attempts - 1, 16)), _options.MaxRetryBackoff.Ticks));
+        backoff += TimeSpan.FromTicks((long)(backoff.Ticks * 0.2 * Random.Shared.NextDouble()));
+        _ = Task.Delay(backoff, _clock, _stop.Token).ContinueWith(
+            _ => Deliver(entry),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnRanToCompletion,
+            TaskScheduler.Default);
+    }
+
+    private async Task ParkAsync(InboxEntry entry, int attempts, Exception failure)
+    {
+        try
+        {
+            await _silo.Store.ExecuteAsync(
+                new FencedWrite(_silo.SiloId, PartitionId, Epoch,
+                [
+                    new ParkInboxRecordOperation(entry.Recipient, entry.Offset, entry.Kind, entry.Payload, entry.EnqueuedAt, attempts, $"{failure.GetType().Name}: {failure.Message}"),
+                    new AdvanceInboxCursorOperation(entry.Recipient, entry.Offset),
+                ]),
+                CancellationToken.None);
+            _silo.Log.InboxRecordParked(failure, entry.Recipient, PartitionId, entry.Offset, attempts);
+            var activation = _silo.Catalog.Find(entry.Recipient);
+            if (activation is not null)
+            {
+                // The cursor moved without the activation: let it reload it.
+                activation.InboxCursor = null;
+            }
+
+            Complete(entry);
+        }
+        catch (Exception exception)
+        {
+            _silo.Log.InboxCommitFailed(exception, PartitionId);
+        }
+    }
+
+    private void Complete(InboxEntry entry)
+    {
+        InboxEntry? next = null;
+        lock (_lock)
+        {
+            _attempts.Remove(entry.Offset);
+            _inFlight--;
+            if (entry.Offset == _lowWater + 1)
+            {
+                _lowWater++;
+                while (_completedAbove.Remove(_lowWater + 1))
+                {
+                    _lowWater++;
+                }
+            }
+            else if (entry.Offset > _lowWater)
+            {
+                _completedAbove.Add(entry.Offset);
+            }
+
+            if (_waitingByGrain.TryGetValue(entry.Recipient, out var waiting))
+            {
+                if (waiting.Count > 0)
+                {
+                    next = waiting.Dequeue();
+                }
+                else
+                {
+                    _waitingByGrain.Remove(entry.Recipient);
+                }
+            }
+        }
+
+        if (next is not null)
+        {
+            Deliver(next);
+        }
+
+        _wake.Writer.TryWrite(true);
+    }
+
+    private async Task CommitIfDueAsync(CancellationToken stopping)
+    {
+        if (_clock.GetElapsedTime(_lastCommitAt) < _options.CommitInterval)
+        {
+            return;
+        }
+
+        await CommitAsync(stopping);
+    }
+
+    private async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        long lowWater;
+        lock (_lock)
+        {
+            lowWater = _lowWater;
+        }
+
+        _lastCommitAt = _clock.GetTimestamp();
+        if (lowWater <= _committed)
+        {
+            return;
+        }
+
+        await _silo.Store.ExecuteAsync(new FencedWrite(_silo.SiloId, PartitionId, Epoch, [new CommitInboxOffsetOperation(lowWater)]), cancellationToken);
+        _committed = lowWater;
+    }
+}
