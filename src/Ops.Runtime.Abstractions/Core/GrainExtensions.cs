@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Ops.Runtime;
 
 /// <summary>Key accessors in Orleans' style, for grains and grain references.</summary>
@@ -13,6 +15,7 @@ public static class GrainExtensions
     };
 
     /// <summary>The string key of a grain.</summary>
+    [OverloadResolutionPriority(1)]
     public static string GetPrimaryKeyString(this Grain grain) => grain.GrainId.Key;
 
     /// <summary>The Guid key of a Guid-keyed grain.</summary>

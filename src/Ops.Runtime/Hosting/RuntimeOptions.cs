@@ -61,6 +61,13 @@ public sealed class InboxOptions
     /// <summary>The configuration section these options bind to.</summary>
     public const string SectionName = "Inbox";
 
+    /// <summary>
+    /// Whether stored records are delivered to their grains. False keeps accepting and storing records without
+    /// applying them (maintenance, or measuring append throughput alone); delivery resumes from the committed offset
+    /// when it is turned back on and the silo restarts. The default value is true.
+    /// </summary>
+    public bool Deliver { get; set; } = true;
+
     /// <summary>The most records stored in one group-commit transaction. The default value is 2,048.</summary>
     [Range(1, 100_000)]
     public int MaxBatchEntries { get; set; } = 2048;

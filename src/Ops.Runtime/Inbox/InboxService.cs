@@ -79,6 +79,11 @@ internal sealed class InboxService : IInbox, IPartitionListener
 
     public void OnPartitionAcquired(int partitionId, long epoch)
     {
+        if (!_options.Deliver)
+        {
+            return;
+        }
+
         var consumer = new PartitionInboxConsumer(_silo, _options, partitionId, epoch);
         if (_consumers.TryAdd(partitionId, consumer))
         {

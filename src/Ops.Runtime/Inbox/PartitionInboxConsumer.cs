@@ -31,6 +31,7 @@ internal sealed class PartitionInboxConsumer
     private long _committed;
     private int _inFlight;
     private long _lastCommitAt;
+    private int _generation;
     private Task _loop = Task.CompletedTask;
 
     public PartitionInboxConsumer(Silo silo, InboxOptions options, int partitionId, long epoch)
@@ -171,8 +172,12 @@ internal sealed class PartitionInboxConsumer
                 {
                     lock (_lock)
                     {
+                        // Deliveries of the failed run report into nothing: the new run redelivers from the
+                        // committed offset and the grains' cursors skip what was already applied.
+                        _generation++;
                         _waitingByGrain.Clear();
                         _completedAbove.Clear();
+                        _attempts.Clear();
                         _inFlight = 0;
                     }
 
@@ -217,23 +222,25 @@ internal sealed class PartitionInboxConsumer
         }
 
         int attempt;
+        int generation;
         lock (_lock)
         {
             attempt = _attempts.GetValueOrDefault(entry.Offset) + 1;
             _attempts[entry.Offset] = attempt;
+            generation = _generation;
         }
 
         var record = new InboxRecord(entry.PartitionId, entry.Offset, entry.Kind, entry.Payload, entry.EnqueuedAt, attempt);
-        var delivery = new InboxDelivery(record, (d, failure) => OnDelivered(entry, d, failure))
+        var delivery = new InboxDelivery(record, (_, failure) => OnDelivered(entry, generation, failure))
         {
             Deadline = _silo.Time.GetTimestamp() + (long)(_options.DeliveryTimeout.TotalSeconds * _silo.Time.TimestampFrequency),
         };
         _silo.Catalog.Dispatch(entry.Recipient, delivery);
     }
 
-    private void OnDelivered(InboxEntry entry, InboxDelivery delivery, Exception? failure)
+    private void OnDelivered(InboxEntry entry, int generation, Exception? failure)
     {
-        if (_stop.IsCancellationRequested)
+        if (_stop.IsCancellationRequested || generation != Volatile.Read(ref _generation))
         {
             return;
         }

@@ -13,6 +13,8 @@ internal sealed class RuntimeSerializer
     {
         Options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
+            // Public fields travel too: value tuples (Item1, Item2, ...) and field-style records must not lose data.
+            IncludeFields = true,
             Converters =
             {
                 new JsonStringEnumConverter(),

@@ -1,0 +1,240 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Ops.Runtime.AdoNet;
+using Ops.Runtime.Hosting;
+using Ops.Runtime.Testing.Faults;
+
+namespace Ops.Runtime.Testing;
+
+/// <summary>
+/// Silos in this process sharing one database, in the spirit of Orleans' TestingHost: start, stop (graceful),
+/// kill (crash: no deactivation, no lease release, connections dropped) and restart silos; move a shared manual
+/// clock; inject faults into a silo's database connections.
+/// </summary>
+public sealed class TestCluster : IAsyncDisposable
+{
+    private readonly TestClusterOptions _options;
+    private readonly List<TestSilo> _silos = [];
+    private readonly string? _temporaryDirectory;
+    private int _nextSilo;
+
+    private TestCluster(TestClusterOptions options)
+    {
+        _options = options;
+        if (options.Storage == TestStorage.Sqlite && options.SqlitePath is null)
+        {
+            _temporaryDirectory = Directory.CreateTempSubdirectory("ops-test-").FullName;
+            options.SqlitePath = Path.Combine(_temporaryDirectory, "ops.db");
+        }
+
+        if (options.Storage == TestStorage.PostgreSql)
+        {
+            options.PostgresConnectionString ??= Environment.GetEnvironmentVariable(TestClusterOptions.PostgresEnvironmentVariable)
+                ?? throw new InvalidOperationException($"PostgreSQL tests need {TestClusterOptions.PostgresEnvironmentVariable}; run scripts/test.sh, which starts a server.");
+        }
+
+        Clock = options.UseManualClock ? new FakeTimeProvider(DateTimeOffset.UtcNow) : null;
+    }
+
+    /// <summary>The shared manual grain clock, when <see cref="TestClusterOptions.UseManualClock"/> is set.</summary>
+    public FakeTimeProvider? Clock { get; }
+
+    /// <summary>The options the silos are built from.</summary>
+    public TestClusterOptions Options => _options;
+
+    /// <summary>Every silo started so far, running or not.</summary>
+    public IReadOnlyList<TestSilo> Silos => _silos;
+
+    /// <summary>The first running silo.</summary>
+    public TestSilo Primary => _silos.FirstOrDefault(s => s.IsRunning) ?? throw new InvalidOperationException("No silo of the test cluster is running.");
+
+    /// <summary>The primary silo's grain factory.</summary>
+    public IGrainFactory GrainFactory => Primary.GrainFactory;
+
+    /// <summary>Creates a cluster and starts <paramref name="silos"/> silos.</summary>
+    public static async Task<TestCluster> StartAsync(TestClusterOptions options, int silos = 1)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var cluster = new TestCluster(options);
+        try
+        {
+            for (var i = 0; i < silos; i++)
+            {
+                await cluster.StartSiloAsync();
+            }
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+
+        return cluster;
+    }
+
+    /// <summary>Starts a new silo; returns when it serves its partitions (or throws why it cannot).</summary>
+    public async Task<TestSilo> StartSiloAsync(string? name = null)
+    {
+        name ??= $"silo-{++_nextSilo}";
+        var silo = BuildSilo(name);
+        try
+        {
+            await silo.Host.StartAsync();
+        }
+        catch
+        {
+            silo.Host.Dispose();
+            throw;
+        }
+
+        silo.IsRunning = true;
+        _silos.Add(silo);
+        return silo;
+    }
+
+    /// <summary>Stops a silo gracefully: grains deactivate (OnDeactivateAsync), offsets commit, leases are released.</summary>
+    public async Task StopSiloAsync(TestSilo silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        if (!silo.IsRunning)
+        {
+            return;
+        }
+
+        silo.IsRunning = false;
+        await silo.Host.StopAsync();
+        silo.Host.Dispose();
+    }
+
+    /// <summary>
+    /// Kills a silo as a crash would: loops stop, activations vanish without OnDeactivateAsync, nothing is flushed
+    /// or released, its connections close (and, as when a process dies, its SQLite file lock is released).
+    /// </summary>
+    public async Task KillSiloAsync(TestSilo silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        if (!silo.IsRunning)
+        {
+            return;
+        }
+
+        silo.IsRunning = false;
+        silo.Silo.Kill();
+        if (silo.Host is IAsyncDisposable asyncDisposable)
+        {
+            await asyncDisposable.DisposeAsync();
+        }
+        else
+        {
+            silo.Host.Dispose();
+        }
+    }
+
+    /// <summary>Stops (or kills) a silo and starts a new one with the same name.</summary>
+    public async Task<TestSilo> RestartSiloAsync(TestSilo silo, bool kill = false)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        if (kill)
+        {
+            await KillSiloAsync(silo);
+        }
+        else
+        {
+            await StopSiloAsync(silo);
+        }
+
+        _silos.Remove(silo);
+        return await StartSiloAsync(silo.Name);
+    }
+
+    /// <summary>Moves the manual clock forward in steps (timers fire at each step, as time would pass).</summary>
+    public async Task AdvanceClockAsync(TimeSpan by, TimeSpan? step = null)
+    {
+        var clock = Clock ?? throw new InvalidOperationException("The cluster has no manual clock; set UseManualClock.");
+        var stride = step ?? by;
+        for (var moved = TimeSpan.Zero; moved < by; moved += stride)
+        {
+            clock.Advance(stride > by - moved ? by - moved : stride);
+
+            // Let the work the timers queued run before the next step.
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Stops every running silo gracefully and removes the temporary database.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var silo in _silos.Where(s => s.IsRunning).ToList())
+        {
+            try
+            {
+                await StopSiloAsync(silo);
+            }
+            catch (Exception)
+            {
+                await KillSiloAsync(silo);
+            }
+        }
+
+        if (_temporaryDirectory is not null)
+        {
+            try
+            {
+                Directory.Delete(_temporaryDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private TestSilo BuildSilo(string name)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Test" });
+        builder.Configuration.AddInMemoryCollection(TestClusterOptions.Defaults);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Silo:ClusterId"] = _options.ClusterId,
+            ["Silo:SiloName"] = name,
+            ["Silo:PartitionCount"] = _options.PartitionCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        builder.Configuration.AddInMemoryCollection(_options.Configuration);
+
+        builder.Logging.ClearProviders();
+        if (_options.ConfigureLogging is not null)
+        {
+            _options.ConfigureLogging(builder.Logging);
+        }
+        else if (Environment.GetEnvironmentVariable("OPS_TEST_LOGS") == "1")
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Debug);
+        }
+
+        if (Clock is not null)
+        {
+            builder.Services.AddSingleton<TimeProvider>(Clock);
+        }
+
+        var faults = new FaultInjectingConnectionFactory();
+        builder.Services.AddSingleton(new ConnectionFactoryDecorator(inner => faults.Wrap(inner)));
+        _options.ConfigureServices?.Invoke(builder.Services);
+        builder.Services.AddOpsRuntime(runtime =>
+        {
+            if (_options.Storage == TestStorage.Sqlite)
+            {
+                runtime.UseSqlite(o => o.DatabasePath = _options.SqlitePath!);
+            }
+            else
+            {
+                runtime.UsePostgreSql(o => o.ConnectionString = _options.PostgresConnectionString!);
+            }
+
+            _options.ConfigureRuntime?.Invoke(runtime);
+        });
+
+        return new TestSilo(name, builder.Build(), faults);
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Ops.Runtime.Hosting;
+using Ops.Runtime.Testing.Faults;
+
+namespace Ops.Runtime.Testing;
+
+/// <summary>One silo of a <see cref="TestCluster"/>: a host in this process with its own services and store.</summary>
+public sealed class TestSilo
+{
+    internal TestSilo(string name, IHost host, FaultInjectingConnectionFactory faults)
+    {
+        Name = name;
+        Host = host;
+        Faults = faults;
+    }
+
+    /// <summary>The silo's name (its Silo:SiloName).</summary>
+    public string Name { get; }
+
+    /// <summary>The silo's host.</summary>
+    public IHost Host { get; }
+
+    /// <summary>The silo's services.</summary>
+    public IServiceProvider Services => Host.Services;
+
+    /// <summary>The silo's grain factory: calls enter the cluster through this silo.</summary>
+    public IGrainFactory GrainFactory => Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>The silo's inbox.</summary>
+    public IInbox Inbox => Services.GetRequiredService<IInbox>();
+
+    /// <summary>What the silo reports about itself.</summary>
+    public ISiloDiagnostics Diagnostics => Services.GetRequiredService<ISiloDiagnostics>();
+
+    /// <summary>Faults to inject into this silo's database connections.</summary>
+    public FaultInjectingConnectionFactory Faults { get; }
+
+    /// <summary>Whether the silo is running (neither stopped nor killed).</summary>
+    public bool IsRunning { get; internal set; }
+
+    internal Silo Silo => Services.GetRequiredService<Silo>();
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}

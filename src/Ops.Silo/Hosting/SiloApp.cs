@@ -1,0 +1,142 @@
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Ops.Runtime;
+using Ops.Runtime.AdoNet;
+using Ops.Runtime.Catalog;
+using Ops.Runtime.Hosting;
+using Ops.Runtime.Storage;
+using Ops.Silo.Samples;
+
+namespace Ops.Silo.Hosting;
+
+/// <summary>Composes the silo host from silo-config/: the runtime, its store, the HTTP surface.</summary>
+public static class SiloApp
+{
+    /// <summary>Builds the host (configuration, services, endpoints); nothing is started.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var configDirectory = SiloConfiguration.Locate(args);
+        builder.Configuration.AddJsonFile(Path.Combine(configDirectory, "appsettings.json"), optional: false, reloadOnChange: false);
+        builder.Configuration.AddJsonFile(Path.Combine(configDirectory, $"appsettings.{builder.Environment.EnvironmentName}.json"), optional: true, reloadOnChange: false);
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddCommandLine(args);
+        customize?.Invoke(builder);
+
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+
+        var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        builder.Services.AddOpsRuntime(runtime =>
+        {
+            runtime.AddGrains(typeof(SampleCounterGrain).Assembly);
+            if (storage.Provider == StorageProvider.PostgreSql)
+            {
+                var connectionString = SiloConfiguration.RequireConnectionString(storage);
+                runtime.UsePostgreSql(o => o.ConnectionString = connectionString);
+            }
+            else
+            {
+                var path = SiloConfiguration.PrepareDataDirectory(storage);
+                runtime.UseSqlite(o => o.DatabasePath = path);
+            }
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<RuntimeExceptionHandler>();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealthAsync });
+        app.MapGet("/", (ISiloDiagnostics silo, IOptions<SiloOptions> options) => TypedResults.Ok(new
+        {
+            silo = options.Value.SiloName,
+            siloId = silo.SiloId,
+            cluster = options.Value.ClusterId,
+            status = silo.Status.ToString(),
+            partitions = new { serving = silo.ServingPartitions.Count, total = silo.PartitionCount },
+            activations = silo.ActivationCount,
+            version = typeof(SiloApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
+            tryIt = new[]
+            {
+                "POST /api/v1/sample/counters/demo/add?amount=5",
+                "POST /api/v1/sample/counters/demo/events?amount=2",
+                "GET  /api/v1/sample/counters/demo",
+                "GET  /health/ready",
+            },
+        }));
+        app.MapSampleApiV1();
+        return app;
+    }
+
+    /// <summary>One line saying why the silo could not start and what to change.</summary>
+    public static string DescribeStartupFailure(Exception exception)
+    {
+        while (exception is AggregateException { InnerExceptions.Count: 1 } or TargetInvocationException && exception.InnerException is not null)
+        {
+            exception = exception.InnerException!;
+        }
+
+        var message = exception switch
+        {
+            OptionsValidationException options => string.Join(" ", options.Failures),
+            GrainTypeValidationException grains => string.Join(" ", grains.Problems),
+            SiloStartupException or StoreInUseException => exception.Message,
+            _ => $"{exception.GetType().Name}: {exception.Message}",
+        };
+        return message.ReplaceLineEndings(" ");
+    }
+
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(
+                e => e.Key,
+                e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
+    }
+}
+
+/// <summary>Maps runtime failures to RFC 7807 problems: retryable unavailability 503, deadlines 504, bad input 400.</summary>
+internal sealed class RuntimeExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title) = exception switch
+        {
+            PartitionUnavailableException or SiloUnavailableException => (StatusCodes.Status503ServiceUnavailable, "The grain is not available right now; retry"),
+            TimeoutException => (StatusCodes.Status504GatewayTimeout, "The call did not complete before its deadline"),
+            ArgumentException or FormatException => (StatusCodes.Status400BadRequest, "The request is invalid"),
+            _ => (0, string.Empty),
+        };
+        if (status == 0)
+        {
+            return false;
+        }
+
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Detail = exception.Message },
+        });
+    }
+}
