@@ -223,7 +223,7 @@ internal sealed partial class PostgreSqlRuntimeStore : IRuntimeStore, IAsyncDisp
             return null;
         }
 
-        ReadOnlyMemory<byte>? payload = reader.IsDBNull(0) ? null : Encoding.UTF8.GetBytes(reader.GetString(0));
+        ReadOnlyMemory<byte>? payload = reader.IsDBNull(0) ? default(ReadOnlyMemory<byte>?) : Encoding.UTF8.GetBytes(reader.GetString(0));
         return new StoredState(payload, reader.GetInt64(1));
     }
 

@@ -245,7 +245,7 @@ internal sealed partial class SqliteRuntimeStore : IRuntimeStore, IAsyncDisposab
             return null;
         }
 
-        ReadOnlyMemory<byte>? payload = reader.IsDBNull(0) ? null : (byte[])reader.GetValue(0);
+        ReadOnlyMemory<byte>? payload = reader.IsDBNull(0) ? default(ReadOnlyMemory<byte>?) : (byte[])reader.GetValue(0);
         return new StoredState(payload, reader.GetInt64(1));
     }
 
