@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Ops.Runtime.Storage;
+using Ops.Runtime.Testing;
 using Ops.Runtime.Tests.Grains;
 
 namespace Ops.Runtime.Tests;
@@ -48,11 +49,14 @@ public sealed class InboxTests
         await WaitForLedgerAsync(cluster.GrainFactory.GetGrain<IInboxCounterGrain>("batch"), 50);
     }
 
-    [Fact]
-    public async Task Killing_the_silo_during_10000_appends_loses_no_acknowledged_record_and_applies_none_twice()
+    [SkippableTheory]
+    [InlineData(TestStorage.Sqlite)]
+    [InlineData(TestStorage.PostgreSql)]
+    public async Task Killing_the_silo_during_10000_appends_loses_no_acknowledged_record_and_applies_none_twice(TestStorage storage)
     {
+        TestClusters.Require(storage);
         var probe = new Probe();
-        await using var cluster = await TestClusters.StartAsync(probe);
+        await using var cluster = await TestClusters.StartAsync(probe, storage: storage);
         const int appenders = 16;
         const int perAppender = 625;
         const int grains = 40;

@@ -1,16 +1,20 @@
 using Microsoft.Extensions.DependencyInjection;
 using Ops.Runtime.Storage;
+using Ops.Runtime.Testing;
 using Ops.Runtime.Tests.Grains;
 
 namespace Ops.Runtime.Tests;
 
 public sealed class PersistenceTests
 {
-    [Fact]
-    public async Task State_survives_a_graceful_restart_of_the_silo()
+    [SkippableTheory]
+    [InlineData(TestStorage.Sqlite)]
+    [InlineData(TestStorage.PostgreSql)]
+    public async Task State_survives_a_graceful_restart_of_the_silo(TestStorage storage)
     {
+        TestClusters.Require(storage);
         var probe = new Probe();
-        await using var cluster = await TestClusters.StartAsync(probe);
+        await using var cluster = await TestClusters.StartAsync(probe, storage: storage);
         var counter = cluster.GrainFactory.GetGrain<ICounterGrain>("restart");
         for (var i = 0; i < 5; i++)
         {
@@ -23,11 +27,14 @@ public sealed class PersistenceTests
         Assert.Contains("deactivate:restart:ShuttingDown", probe.Events);
     }
 
-    [Fact]
-    public async Task Every_acknowledged_write_survives_a_kill_of_the_silo()
+    [SkippableTheory]
+    [InlineData(TestStorage.Sqlite)]
+    [InlineData(TestStorage.PostgreSql)]
+    public async Task Every_acknowledged_write_survives_a_kill_of_the_silo(TestStorage storage)
     {
+        TestClusters.Require(storage);
         var probe = new Probe();
-        await using var cluster = await TestClusters.StartAsync(probe);
+        await using var cluster = await TestClusters.StartAsync(probe, storage: storage);
         var counter = cluster.GrainFactory.GetGrain<ICounterGrain>("killed");
         for (var i = 0; i < 5; i++)
         {
@@ -38,6 +45,27 @@ public sealed class PersistenceTests
 
         Assert.Equal(5, await cluster.GrainFactory.GetGrain<ICounterGrain>("killed").Get());
         Assert.DoesNotContain("deactivate:killed", string.Join(",", probe.Events), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cleared_state_reloads_as_default_and_its_version_keeps_rising()
+    {
+        var probe = new Probe();
+        await using var cluster = await TestClusters.StartAsync(probe);
+        var counter = cluster.GrainFactory.GetGrain<ICounterGrain>("cleared");
+        await counter.Increment();
+        await counter.Increment();
+
+        await counter.Clear();
+        Assert.False(await counter.RecordExists());
+        Assert.Equal("3", await counter.GetEtag());
+        await cluster.RestartSiloAsync(cluster.Primary);
+
+        counter = cluster.GrainFactory.GetGrain<ICounterGrain>("cleared");
+        Assert.Equal(0, await counter.Get());
+        Assert.False(await counter.RecordExists());
+        Assert.Equal(1, await counter.Increment());
+        Assert.Equal("4", await counter.GetEtag());
     }
 
     [Fact]

@@ -66,6 +66,12 @@ internal sealed partial class SiloLog
     [LoggerMessage(3003, LogLevel.Warning, "Advancing reminder '{Name}' of {GrainId} failed; the tick may be delivered again")]
     public partial void ReminderAdvanceFailed(Exception exception, GrainId grainId, string name);
 
+    [LoggerMessage(3004, LogLevel.Debug, "Reminder '{Name}' of {GrainId} armed for {Due:O} (version {Version}, {Source})")]
+    public partial void ReminderArmed(GrainId grainId, string name, DateTimeOffset due, long version, string source);
+
+    [LoggerMessage(3005, LogLevel.Debug, "Reminder '{Name}' of {GrainId} delivered for {Due:O} (version {Version}); advanced to {Next:O} (version {NewVersion})")]
+    public partial void ReminderAdvanced(GrainId grainId, string name, DateTimeOffset due, long version, DateTimeOffset next, long newVersion);
+
     [LoggerMessage(4001, LogLevel.Warning, "Storing {Count} inbox records failed; the appenders were told and nothing was acknowledged")]
     public partial void InboxAppendFailed(Exception exception, int count);
 

@@ -146,16 +146,15 @@ internal sealed class ReminderService : IPartitionListener
         return Task.CompletedTask;
     }
 
-    /// <summary>The first occurrence of a reminder strictly after <paramref name="now"/>.</summary>
+    /// <summary>
+    /// The occurrence to arm after delivering the tick due at <paramref name="due"/>: the first one strictly after
+    /// both that tick and <paramref name="now"/>. Ticks missed meanwhile are skipped (coalesced), and a timer that
+    /// fired a little early can never re-deliver the same tick.
+    /// </summary>
     public static DateTimeOffset NextOccurrence(DateTimeOffset due, TimeSpan period, DateTimeOffset now)
     {
-        if (due > now)
-        {
-            return due;
-        }
-
-        var missed = (now - due).Ticks / period.Ticks;
-        return due + TimeSpan.FromTicks(period.Ticks * (missed + 1));
+        var periods = now > due ? ((now - due).Ticks / period.Ticks) + 1 : 1;
+        return due + TimeSpan.FromTicks(period.Ticks * periods);
     }
 
     private async Task PollAsync(CancellationToken stopping)
@@ -175,7 +174,8 @@ internal sealed class ReminderService : IPartitionListener
             {
                 if (_scheduled.TryGetValue(key, out var existing))
                 {
-                    if (existing.Record.Version == reminder.Version || existing.Delivering)
+                    // Versions only rise: a row at or below the known version was read before our own advance.
+                    if (reminder.Version <= existing.Record.Version || existing.Delivering)
                     {
                         continue;
                     }
@@ -184,12 +184,19 @@ internal sealed class ReminderService : IPartitionListener
                     _scheduled.Remove(key);
                 }
 
-                var tick = new ScheduledTick(reminder, this);
-                _scheduled[key] = tick;
-                var delay = reminder.NextDue - _silo.Time.GetUtcNow();
-                tick.Timer = _silo.Time.CreateTimer(static s => ((ScheduledTick)s!).Service.Fire((ScheduledTick)s!), tick, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
+                ArmLocked(reminder, "poll");
             }
         }
+    }
+
+    /// <summary>Arms the tick of <paramref name="reminder"/> at its next due time; called under the lock.</summary>
+    private void ArmLocked(ReminderRecord reminder, string source)
+    {
+        _silo.Log.ReminderArmed(reminder.GrainId, reminder.Name, reminder.NextDue, reminder.Version, source);
+        var tick = new ScheduledTick(reminder, this);
+        _scheduled[(reminder.GrainId, reminder.Name)] = tick;
+        var delay = reminder.NextDue - _silo.Time.GetUtcNow();
+        tick.Timer = _silo.Time.CreateTimer(static s => ((ScheduledTick)s!).Service.Fire((ScheduledTick)s!), tick, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
     }
 
     private void Fire(ScheduledTick tick)
@@ -216,6 +223,7 @@ internal sealed class ReminderService : IPartitionListener
     private async Task AfterDeliveryAsync(ScheduledTick tick, Exception? failure)
     {
         var record = tick.Record;
+        ReminderRecord? advanced = null;
         try
         {
             if (failure is PartitionUnavailableException or SiloUnavailableException or TimeoutException)
@@ -235,9 +243,14 @@ internal sealed class ReminderService : IPartitionListener
             }
 
             var next = NextOccurrence(record.NextDue, record.Period, _silo.Time.GetUtcNow());
-            await _silo.Store.ExecuteAsync(
+            var versions = await _silo.Store.ExecuteAsync(
                 new FencedWrite(_silo.SiloId, record.PartitionId, epoch, [new AdvanceReminderOperation(record.GrainId, record.Name, record.Version, next)]),
                 CancellationToken.None);
+            _silo.Log.ReminderAdvanced(record.GrainId, record.Name, record.NextDue, record.Version, next, versions[0]);
+            if (versions[0] > 0)
+            {
+                advanced = record with { NextDue = next, Version = versions[0] };
+            }
         }
         catch (Exception exception)
         {
@@ -245,15 +258,20 @@ internal sealed class ReminderService : IPartitionListener
         }
         finally
         {
+            tick.Timer?.Dispose();
             lock (_lock)
             {
                 if (_scheduled.TryGetValue((record.GrainId, record.Name), out var current) && ReferenceEquals(current, tick))
                 {
                     _scheduled.Remove((record.GrainId, record.Name));
+                    if (advanced is not null && !_stopping.IsCancellationRequested)
+                    {
+                        // Arm the next occurrence from what we just wrote; a poll that read the row before the advance
+                        // committed sees a lower version and is ignored.
+                        ArmLocked(advanced, "advance");
+                    }
                 }
             }
-
-            tick.Timer?.Dispose();
         }
     }
 

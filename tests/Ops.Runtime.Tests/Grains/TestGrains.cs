@@ -20,6 +20,10 @@ public interface ICounterGrain : IGrainWithStringKey
     Task Deactivate();
 
     Task<int> ActivationCount();
+
+    Task Clear();
+
+    Task<bool> RecordExists();
 }
 
 /// <summary>A persistent counter that reports its lifecycle to the probe.</summary>
@@ -57,6 +61,10 @@ public sealed class CounterGrain([PersistentState("counter")] IPersistentState<C
     }
 
     public Task<int> ActivationCount() => Task.FromResult(probe.Count($"activations:{this.GetPrimaryKeyString()}"));
+
+    public Task Clear() => state.ClearStateAsync();
+
+    public Task<bool> RecordExists() => Task.FromResult(state.RecordExists);
 }
 
 public interface ITurnGrain : IGrainWithStringKey
