@@ -200,7 +200,16 @@ internal sealed class Silo : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_status is not (SiloLifecycleStatus.Stopped or SiloLifecycleStatus.Killed or SiloLifecycleStatus.Created))
+        if (_status == SiloLifecycleStatus.Starting)
+        {
+            // The host failed to start (e.g. its port was taken): abandon quietly, nothing was served.
+            _status = SiloLifecycleStatus.Stopped;
+            _loopsStopping.Cancel();
+            _grainsStopping.Cancel();
+            _ = Inbox.StopAsync(graceful: false);
+            Catalog.AbandonAll(new SiloUnavailableException("The silo did not start."));
+        }
+        else if (_status is not (SiloLifecycleStatus.Stopped or SiloLifecycleStatus.Killed or SiloLifecycleStatus.Created))
         {
             Kill();
         }

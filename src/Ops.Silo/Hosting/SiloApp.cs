@@ -44,7 +44,7 @@ public static class SiloApp
             }
             else
             {
-                var path = SiloConfiguration.PrepareDataDirectory(storage);
+                var path = SiloConfiguration.PrepareDataDirectory(storage, configDirectory);
                 runtime.UseSqlite(o => o.DatabasePath = path);
             }
         });

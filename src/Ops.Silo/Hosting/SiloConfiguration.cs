@@ -48,10 +48,14 @@ internal static class SiloConfiguration
         throw new SiloStartupException($"No silo-config directory found in '{Environment.CurrentDirectory}' or above the executable; run from the repository root or set {DirectoryVariable}.");
     }
 
-    /// <summary>The SQLite database path under the data directory, which must be writable.</summary>
-    public static string PrepareDataDirectory(StorageOptions storage)
+    /// <summary>
+    /// The SQLite database path under the data directory, which must be writable. A relative directory is relative
+    /// to the directory that holds silo-config/ (the deployment root), wherever the process was started from.
+    /// </summary>
+    public static string PrepareDataDirectory(StorageOptions storage, string configDirectory)
     {
-        var directory = Path.GetFullPath(storage.DataDirectory);
+        var root = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(configDirectory))!;
+        var directory = Path.GetFullPath(storage.DataDirectory, root);
         try
         {
             Directory.CreateDirectory(directory);

@@ -10,7 +10,7 @@ public sealed class StorageOptions
     /// <summary>Sqlite (the embedded default: one silo, one file) or PostgreSql (clusters). The default value is Sqlite.</summary>
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
-    /// <summary>Where the SQLite database (ops.db) lives; relative paths are relative to the working directory. The default value is "data".</summary>
+    /// <summary>Where the SQLite database (ops.db) lives; a relative path is relative to the directory holding silo-config/. The default value is "data".</summary>
     [Required]
     public string DataDirectory { get; set; } = "data";
 
