@@ -35,7 +35,7 @@ public sealed class WriterGrain([PersistentState("state")] IPersistentState<Writ
     }
 }
 
-public interface IRecipientGrain : IGrainWithIntegerKey
+public interface IRecipientGrain : IGrainWithStringKey
 {
     Task<long> Applied();
 }

@@ -7,7 +7,7 @@ namespace Ops.Runtime.Bench;
 /// DispatchProxy's MethodInfo lookup. Measured side by side with the DispatchProxy reference to decide whether a
 /// generator is worth having.
 /// </summary>
-internal sealed class HandWrittenPingProxy(GrainMethod ping, GrainCallSender sender, GrainId grainId) : IPingGrain
+internal sealed class HandWrittenPingProxy(GrainMethod ping, GrainCallSender sender, Catalog.GrainClassInfo grainClass, GrainId grainId) : IPingGrain
 {
-    public Task<int> Ping(int value) => (Task<int>)ping.Call(sender, grainId, [value]);
+    public Task<int> Ping(int value) => (Task<int>)ping.Call(sender, grainId, grainClass, [value]);
 }

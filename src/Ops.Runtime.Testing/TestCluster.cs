@@ -225,7 +225,11 @@ public sealed class TestCluster : IAsyncDisposable
         {
             if (_options.Storage == TestStorage.Sqlite)
             {
-                runtime.UseSqlite(o => o.DatabasePath = _options.SqlitePath!);
+                runtime.UseSqlite(o =>
+                {
+                    o.DatabasePath = _options.SqlitePath!;
+                    _options.ConfigureSqlite?.Invoke(o);
+                });
             }
             else
             {

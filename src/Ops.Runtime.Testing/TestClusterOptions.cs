@@ -51,6 +51,9 @@ public sealed class TestClusterOptions
     /// <summary>Configuration keys applied to each silo after the test defaults (e.g. "Leases:Ttl" = "00:00:05").</summary>
     public IDictionary<string, string?> Configuration { get; } = new Dictionary<string, string?>();
 
+    /// <summary>Adjusts the SQLite store's options (after the database path is set).</summary>
+    public Action<AdoNet.SqliteStoreOptions>? ConfigureSqlite { get; set; }
+
     /// <summary>Logging of each silo; by default nothing is logged unless OPS_TEST_LOGS=1 (then to the console).</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; set; }
 

@@ -21,7 +21,7 @@ internal static class PostgreSqlSql
         SELECT rt_require((SELECT count(*) FROM f) = 1, 'fence:' || $2::text)
         """;
 
-    /// <summary>$1 cluster, $2 type, $3 key, $4 state, $5 expected version, $6 payload (jsonb), $7 epoch, $8 operation index.</summary>
+    /// <summary>$1 cluster, $2 type, $3 key, $4 state, $5 expected version, $6 payload (jsonb), $7 epoch, $8 failure tag "unit:operation".</summary>
     public const string UpdateState = """
         WITH u AS (
           UPDATE rt_grain_state
@@ -34,7 +34,7 @@ internal static class PostgreSqlSql
                (SELECT version FROM u)
         """;
 
-    /// <summary>$1 cluster, $2 type, $3 key, $4 state, $5 partition, $6 payload (jsonb), $7 epoch, $8 operation index.</summary>
+    /// <summary>$1 cluster, $2 type, $3 key, $4 state, $5 partition, $6 payload (jsonb), $7 epoch, $8 failure tag "unit:operation".</summary>
     public const string InsertState = """
         WITH i AS (
           INSERT INTO rt_grain_state (cluster_id, grain_type, grain_key, state_name, partition_id, version, written_epoch, payload)
@@ -47,7 +47,7 @@ internal static class PostgreSqlSql
                (SELECT version FROM i)
         """;
 
-    /// <summary>$1 cluster, $2 type, $3 key, $4 state, $5 expected version, $6 epoch, $7 operation index.</summary>
+    /// <summary>$1 cluster, $2 type, $3 key, $4 state, $5 expected version, $6 epoch, $7 failure tag "unit:operation".</summary>
     public const string ClearState = """
         WITH u AS (
           UPDATE rt_grain_state
@@ -123,8 +123,10 @@ internal static class PostgreSqlSql
         WITH mine AS (
           SELECT * FROM unnest($3::integer[], $4::bigint[]) AS m(pid, epoch)),
         fence AS (
-          SELECT p.partition_id FROM rt_partition p JOIN mine ON p.partition_id = mine.pid AND p.epoch = mine.epoch
-           WHERE p.cluster_id = $1 AND p.owner_silo = $2
+          -- Rows are share-locked in ascending partition order, as renewal locks them, so the two never deadlock.
+          SELECT p.partition_id FROM rt_partition p
+           WHERE p.cluster_id = $1 AND p.owner_silo = $2 AND (p.partition_id, p.epoch) IN (SELECT pid, epoch FROM mine)
+           ORDER BY p.partition_id
              FOR SHARE OF p),
         checked AS (
           SELECT rt_require((SELECT count(*) FROM fence) = (SELECT count(*) FROM mine),
@@ -145,20 +147,37 @@ internal static class PostgreSqlSql
         RETURNING partition_id, epoch
         """;
 
-    /// <summary>$1 cluster, $2 silo, $3 ttl ms, $4 partitions, $5 epochs.</summary>
+    /// <summary>
+    /// $1 cluster, $2 silo, $3 ttl ms, $4 partitions, $5 epochs. The rows are locked in ascending partition order
+    /// first (as every multi-row statement does) so renewal never deadlocks with writers holding share locks.
+    /// </summary>
     public const string Renew = """
+        WITH mine AS (
+          SELECT * FROM unnest($4::integer[], $5::bigint[]) AS m(pid, epoch)),
+        locked AS (
+          SELECT p.partition_id FROM rt_partition p
+           WHERE p.cluster_id = $1 AND p.owner_silo = $2 AND (p.partition_id, p.epoch) IN (SELECT pid, epoch FROM mine)
+           ORDER BY p.partition_id
+             FOR NO KEY UPDATE OF p)
         UPDATE rt_partition p
            SET lease_expires_at = now() + make_interval(secs => $3 / 1000.0)
-          FROM unnest($4::integer[], $5::bigint[]) AS mine(pid, epoch)
-         WHERE p.cluster_id = $1 AND p.partition_id = mine.pid AND p.owner_silo = $2 AND p.epoch = mine.epoch
+          FROM locked
+         WHERE p.cluster_id = $1 AND p.partition_id = locked.partition_id
         RETURNING p.partition_id
         """;
 
-    /// <summary>$1 cluster, $2 silo, $3 partitions, $4 epochs.</summary>
+    /// <summary>$1 cluster, $2 silo, $3 partitions, $4 epochs. Locks in ascending order, as renewal does.</summary>
     public const string Release = """
+        WITH mine AS (
+          SELECT * FROM unnest($3::integer[], $4::bigint[]) AS m(pid, epoch)),
+        locked AS (
+          SELECT p.partition_id FROM rt_partition p
+           WHERE p.cluster_id = $1 AND p.owner_silo = $2 AND (p.partition_id, p.epoch) IN (SELECT pid, epoch FROM mine)
+           ORDER BY p.partition_id
+             FOR NO KEY UPDATE OF p)
         UPDATE rt_partition p
            SET owner_silo = NULL, lease_expires_at = '1970-01-01 00:00:00+00'
-          FROM unnest($3::integer[], $4::bigint[]) AS mine(pid, epoch)
-         WHERE p.cluster_id = $1 AND p.partition_id = mine.pid AND p.owner_silo = $2 AND p.epoch = mine.epoch
+          FROM locked
+         WHERE p.cluster_id = $1 AND p.partition_id = locked.partition_id
         """;
 }

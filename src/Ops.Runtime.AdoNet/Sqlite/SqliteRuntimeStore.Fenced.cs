@@ -20,6 +20,33 @@ internal sealed partial class SqliteRuntimeStore
         }
     }
 
+    /// <summary>Checks several fences with one query: every partition must be owned by the silo under its epoch.</summary>
+    internal void CheckFences(SqliteStatements s, Guid siloId, IReadOnlyList<PartitionLease> fences)
+    {
+        if (fences.Count == 1)
+        {
+            CheckFence(s, siloId, fences[0].PartitionId, fences[0].Epoch);
+            return;
+        }
+
+        var held = new Dictionary<int, long>();
+        using (var reader = s.Bind("SELECT partition_id, epoch FROM rt_partition WHERE cluster_id = $c AND owner_silo = $s", ("$c", _clusterId), ("$s", siloId.ToString())).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                held[reader.GetInt32(0)] = reader.GetInt64(1);
+            }
+        }
+
+        foreach (var fence in fences)
+        {
+            if (!held.TryGetValue(fence.PartitionId, out var epoch) || epoch != fence.Epoch)
+            {
+                throw new PartitionOwnershipLostException(fence.PartitionId, fence.Epoch);
+            }
+        }
+    }
+
     private long[] ApplyFenced(SqliteStatements s, FencedWrite write)
     {
         CheckFence(s, write.SiloId, write.PartitionId, write.Epoch);

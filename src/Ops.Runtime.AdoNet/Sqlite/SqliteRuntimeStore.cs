@@ -278,11 +278,7 @@ internal sealed partial class SqliteRuntimeStore : IRuntimeStore, IAsyncDisposab
         WriteAsync(
             s =>
             {
-                foreach (var fence in fences)
-                {
-                    CheckFence(s, siloId, fence.PartitionId, fence.Epoch);
-                }
-
+                CheckFences(s, siloId, fences);
                 foreach (var entry in entries)
                 {
                     s.Execute(

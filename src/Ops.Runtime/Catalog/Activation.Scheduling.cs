@@ -9,6 +9,12 @@ internal sealed partial class Activation : IThreadPoolWorkItem
     /// <summary>Work items run per thread-pool dispatch before yielding the thread to other activations.</summary>
     private const int WorkItemsPerQuantum = 128;
 
+    /// <summary>Work items taken from the queue per lock acquisition.</summary>
+    private const int BatchSize = 32;
+
+    [ThreadStatic]
+    private static WorkItem[]? t_batch;
+
     private readonly Lock _lock = new();
     private Queue<WorkItem>? _work;
     private Queue<GrainMessage>? _mailbox;
@@ -100,42 +106,61 @@ internal sealed partial class Activation : IThreadPoolWorkItem
         }
     }
 
-    /// <summary>Runs queued work items one at a time, each under its turn's synchronization context.</summary>
+    /// <summary>
+    /// Runs queued work items one at a time, each under its turn's synchronization context. Items are taken from the
+    /// queue in batches (one lock acquisition per batch) into a buffer of the worker thread, so an idle activation
+    /// carries no buffer of its own.
+    /// </summary>
     void IThreadPoolWorkItem.Execute()
     {
-        for (var i = 0; i < WorkItemsPerQuantum; i++)
+        var batch = t_batch ??= new WorkItem[BatchSize];
+        var processed = 0;
+        while (processed < WorkItemsPerQuantum)
         {
-            WorkItem item;
+            int count;
             lock (_lock)
             {
-                if (_work is null || !_work.TryDequeue(out item))
+                count = 0;
+                while (count < batch.Length && _work is not null && _work.TryDequeue(out var next))
+                {
+                    batch[count++] = next;
+                }
+
+                if (count == 0)
                 {
                     _scheduled = false;
                     return;
                 }
             }
 
-            SynchronizationContext.SetSynchronizationContext(item.Turn);
-            try
+            for (var i = 0; i < count; i++)
             {
-                if (item.Callback is not null)
+                var item = batch[i];
+                batch[i] = default;
+                SynchronizationContext.SetSynchronizationContext(item.Turn);
+                try
                 {
-                    item.Callback(item.State);
+                    if (item.Callback is not null)
+                    {
+                        item.Callback(item.State);
+                    }
+                    else
+                    {
+                        RunTurn(item.Turn);
+                    }
                 }
-                else
+                catch (Exception exception)
                 {
-                    RunTurn(item.Turn);
+                    // Continuations of async methods capture their exceptions; reaching here means async void or a runtime bug.
+                    _silo.Log.TurnItemFailed(exception, GrainId, item.Turn.Description);
+                }
+                finally
+                {
+                    SynchronizationContext.SetSynchronizationContext(null);
                 }
             }
-            catch (Exception exception)
-            {
-                // Continuations of async methods capture their exceptions; reaching here means async void or a runtime bug.
-                _silo.Log.TurnItemFailed(exception, GrainId, item.Turn.Description);
-            }
-            finally
-            {
-                SynchronizationContext.SetSynchronizationContext(null);
-            }
+
+            processed += count;
         }
 
         // Fairness: let other activations run; this one stays scheduled.
@@ -144,9 +169,9 @@ internal sealed partial class Activation : IThreadPoolWorkItem
 
     private void RunTurn(GrainMessage turn)
     {
-        if (turn.Deadline != long.MaxValue && _silo.Time.GetTimestamp() >= turn.Deadline)
+        if (turn.TimedOut)
         {
-            turn.TimedOut = true;
+            // The deadline sweeper already answered the caller: do not run work nobody waits for.
             CompleteTurn(turn, Task.FromException(new TimeoutException($"{turn.Description} on {GrainId} expired before it started.")));
             return;
         }

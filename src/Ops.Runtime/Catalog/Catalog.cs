@@ -28,16 +28,22 @@ internal sealed class Catalog
     /// </summary>
     public void Dispatch(GrainId target, GrainMessage message)
     {
-        if (!_silo.IsAcceptingMessages)
-        {
-            message.Fail(new SiloUnavailableException());
-            return;
-        }
-
         var grainClass = _silo.Registry.FindClass(target.Type);
         if (grainClass is null)
         {
             message.Fail(new InvalidOperationException($"This silo hosts no grain class of type '{target.Type}' (grain {target})."));
+            return;
+        }
+
+        Dispatch(target, grainClass, message);
+    }
+
+    /// <summary>Delivers a message whose grain class the caller already knows (grain references do).</summary>
+    public void Dispatch(GrainId target, GrainClassInfo grainClass, GrainMessage message)
+    {
+        if (!_silo.IsAcceptingMessages)
+        {
+            message.Fail(new SiloUnavailableException());
             return;
         }
 
@@ -164,6 +170,7 @@ internal sealed class Catalog
             {
                 var (catalog, id, m) = ((Catalog, GrainId, GrainMessage))state!;
                 catalog.Dispatch(id, m);
+
             },
             (this, target, message),
             CancellationToken.None,

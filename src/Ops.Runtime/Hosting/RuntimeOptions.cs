@@ -103,7 +103,10 @@ public sealed class InboxOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How often a partition's committed offset is stored while records are being applied. The default value is 200 milliseconds.</summary>
+    /// <summary>
+    /// How often a partition's committed offset is stored while records are being applied. It only bounds how much is
+    /// redelivered (and skipped by the grains' cursors) after a crash, so it need not be frequent. The default value is 2 seconds.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
-    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

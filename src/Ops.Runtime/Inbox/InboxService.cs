@@ -68,12 +68,12 @@ internal sealed class InboxService : IInbox, IPartitionListener
         return receipts;
     }
 
-    /// <summary>Called by a writer once records up to <paramref name="offset"/> of a partition are durable.</summary>
-    public void NotifyAppended(int partitionId, long offset)
+    /// <summary>Called by a writer once records of a partition (in offset order) are durable.</summary>
+    public void OnAppended(int partitionId, IReadOnlyList<Storage.InboxEntry> entries)
     {
         if (_consumers.TryGetValue(partitionId, out var consumer))
         {
-            consumer.NotifyAppended(offset);
+            consumer.OfferAppended(entries);
         }
     }
 

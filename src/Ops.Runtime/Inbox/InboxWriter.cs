@@ -222,9 +222,9 @@ internal sealed class InboxWriter
             writable[i].Completion.TrySetResult(receipts[i]);
         }
 
-        foreach (var (partitionId, offset) in next)
+        foreach (var group in entries.GroupBy(e => e.PartitionId))
         {
-            _inbox.NotifyAppended(partitionId, offset - 1);
+            _inbox.OnAppended(group.Key, group.ToList());
         }
     }
 

@@ -32,6 +32,8 @@ internal sealed class PartitionInboxConsumer
     private int _inFlight;
     private long _lastCommitAt;
     private int _generation;
+    private bool _positioned;
+    private bool _reading;
     private Task _loop = Task.CompletedTask;
 
     public PartitionInboxConsumer(Silo silo, InboxOptions options, int partitionId, long epoch)
@@ -60,20 +62,32 @@ internal sealed class PartitionInboxConsumer
 
     public void Start() => _loop = Task.Run(RunAsync, CancellationToken.None);
 
-    /// <summary>Records up to <paramref name="offset"/> are stored.</summary>
-    public void NotifyAppended(long offset)
+    /// <summary>
+    /// Records were just stored (in offset order). A consumer that is caught up takes them as they are, without
+    /// reading them back; otherwise it only learns the new high-water mark and reads from the store.
+    /// </summary>
+    public void OfferAppended(IReadOnlyList<InboxEntry> entries)
     {
+        List<InboxEntry>? deliverNow = null;
         lock (_lock)
         {
-            if (offset <= _highWater)
+            _highWater = Math.Max(_highWater, entries[^1].Offset);
+            if (_positioned && !_reading && entries[0].Offset == _nextRead && _inFlight + entries.Count <= _options.MaxInFlightPerPartition)
             {
-                return;
+                deliverNow = AcceptLocked(entries);
             }
-
-            _highWater = offset;
         }
 
-        _wake.Writer.TryWrite(true);
+        if (deliverNow is null)
+        {
+            _wake.Writer.TryWrite(true);
+            return;
+        }
+
+        foreach (var entry in deliverNow)
+        {
+            Deliver(entry);
+        }
     }
 
     /// <summary>Stops delivering. With <paramref name="commit"/>, first records the committed offset (graceful hand-off).</summary>
@@ -112,6 +126,7 @@ internal sealed class PartitionInboxConsumer
                 _committed = _lowWater = position.CommittedOffset;
                 _nextRead = position.CommittedOffset + 1;
                 _highWater = Math.Max(_highWater, position.LastOffset);
+                _positioned = true;
             }
 
             _lastCommitAt = _clock.GetTimestamp();
@@ -127,21 +142,50 @@ internal sealed class PartitionInboxConsumer
                     {
                         from = -1;
                     }
+                    else
+                    {
+                        _reading = true;
+                    }
                 }
 
                 if (from > 0)
                 {
-                    var entries = await _silo.Store.ReadAsync(PartitionId, from, Math.Min(room, _options.ReadBatchSize), stopping);
-                    if (entries.Count > 0)
+                    IReadOnlyList<InboxEntry> entries;
+                    try
                     {
-                        Accept(entries);
-                        continue;
+                        entries = await _silo.Store.ReadAsync(PartitionId, from, Math.Min(room, _options.ReadBatchSize), stopping);
+                    }
+                    catch
+                    {
+                        lock (_lock)
+                        {
+                            _reading = false;
+                        }
+
+                        throw;
                     }
 
+                    List<InboxEntry> deliverNow;
                     lock (_lock)
                     {
-                        // Offsets are gap-free: nothing at 'from' means the high-water mark ran ahead of the store.
-                        _highWater = Math.Min(_highWater, from - 1);
+                        _reading = false;
+                        if (entries.Count == 0)
+                        {
+                            // Offsets are gap-free: nothing at 'from' means the high-water mark ran ahead of the store.
+                            _highWater = Math.Min(_highWater, from - 1);
+                        }
+
+                        deliverNow = AcceptLocked(entries);
+                    }
+
+                    foreach (var entry in deliverNow)
+                    {
+                        Deliver(entry);
+                    }
+
+                    if (entries.Count > 0)
+                    {
+                        continue;
                     }
                 }
 
@@ -175,6 +219,8 @@ internal sealed class PartitionInboxConsumer
                         // Deliveries of the failed run report into nothing: the new run redelivers from the
                         // committed offset and the grains' cursors skip what was already applied.
                         _generation++;
+                        _positioned = false;
+                        _reading = false;
                         _waitingByGrain.Clear();
                         _completedAbove.Clear();
                         _attempts.Clear();
@@ -187,31 +233,34 @@ internal sealed class PartitionInboxConsumer
         }
     }
 
-    private void Accept(IReadOnlyList<InboxEntry> entries)
+    /// <summary>
+    /// Takes records at or after the next offset into the per-grain queues; returns those to deliver now (the first
+    /// waiting record of each grain that has nothing in flight). Called under the lock.
+    /// </summary>
+    private List<InboxEntry> AcceptLocked(IReadOnlyList<InboxEntry> entries)
     {
         var deliverNow = new List<InboxEntry>();
-        lock (_lock)
+        foreach (var entry in entries)
         {
-            foreach (var entry in entries)
+            if (entry.Offset < _nextRead)
             {
-                _nextRead = entry.Offset + 1;
-                _inFlight++;
-                if (_waitingByGrain.TryGetValue(entry.Recipient, out var waiting))
-                {
-                    waiting.Enqueue(entry);
-                }
-                else
-                {
-                    _waitingByGrain[entry.Recipient] = new Queue<InboxEntry>();
-                    deliverNow.Add(entry);
-                }
+                continue;
+            }
+
+            _nextRead = entry.Offset + 1;
+            _inFlight++;
+            if (_waitingByGrain.TryGetValue(entry.Recipient, out var waiting))
+            {
+                waiting.Enqueue(entry);
+            }
+            else
+            {
+                _waitingByGrain[entry.Recipient] = new Queue<InboxEntry>();
+                deliverNow.Add(entry);
             }
         }
 
-        foreach (var entry in deliverNow)
-        {
-            Deliver(entry);
-        }
+        return deliverNow;
     }
 
     private void Deliver(InboxEntry entry)

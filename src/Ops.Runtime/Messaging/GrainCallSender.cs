@@ -12,7 +12,7 @@ internal sealed class GrainCallSender(Silo silo)
     /// <summary>Calls nested deeper than this fail: runaway recursion between grains, not a real workload.</summary>
     public const int MaxCallChainDepth = 64;
 
-    public void Send(GrainId target, GrainCall call)
+    public void Send(GrainId target, Catalog.GrainClassInfo grainClass, GrainCall call)
     {
         var method = call.Method;
         var time = silo.Time;
@@ -59,6 +59,6 @@ internal sealed class GrainCallSender(Silo silo)
             call.Copier = silo.Serializer;
         }
 
-        silo.Catalog.Dispatch(target, call);
+        silo.Catalog.Dispatch(target, grainClass, call);
     }
 }

@@ -50,8 +50,8 @@ internal abstract class GrainMethod
 
     public bool CopyResult { get; }
 
-    /// <summary>Sends a call of this method to <paramref name="target"/> and returns what the interface method returns.</summary>
-    public abstract object Call(GrainCallSender sender, GrainId target, object?[] arguments);
+    /// <summary>Sends a call of this method to <paramref name="target"/> (of class <paramref name="grainClass"/>) and returns what the interface method returns.</summary>
+    public abstract object Call(GrainCallSender sender, GrainId target, Catalog.GrainClassInfo grainClass, object?[] arguments);
 
     /// <summary>Invokes the method on a grain instance (inside a turn).</summary>
     public abstract Task Invoke(object grain, object?[] arguments);
@@ -153,10 +153,10 @@ internal sealed class GrainMethod<TResult> : GrainMethod
     public override Task Invoke(object grain, object?[] arguments) =>
         _invokeWithResult is not null ? _invokeWithResult(grain, arguments) : _invokeVoid!(grain, arguments);
 
-    public override object Call(GrainCallSender sender, GrainId target, object?[] arguments)
+    public override object Call(GrainCallSender sender, GrainId target, Catalog.GrainClassInfo grainClass, object?[] arguments)
     {
         var call = new GrainCall<TResult>(this, arguments);
-        sender.Send(target, call);
+        sender.Send(target, grainClass, call);
         var task = call.Task;
         return ReturnKind switch
         {

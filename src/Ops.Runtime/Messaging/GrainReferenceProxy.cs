@@ -24,7 +24,7 @@ internal class GrainReferenceProxy : DispatchProxy, IGrainReference
 
     /// <inheritdoc />
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
-        _interface!.GetMethod(targetMethod!).Call(_sender!, _grainId, args ?? []);
+        _interface!.GetMethod(targetMethod!).Call(_sender!, _grainId, _interface.GrainClass, args ?? []);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is IGrainReference other && other.GrainId == _grainId;
