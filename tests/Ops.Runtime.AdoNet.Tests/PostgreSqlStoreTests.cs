@@ -15,6 +15,41 @@ public sealed class PostgreSqlStoreContractTests(PostgresDatabase database) : St
     protected override void RequireDialect() => database.Require();
 
     [SkippableFact]
+    public async Task Multi_partition_appends_and_lease_renewals_running_together_never_deadlock()
+    {
+        var connectionString = database.Require();
+        var clusterId = $"c{Guid.NewGuid():N}"[..20];
+        await using var store = (IAsyncDisposable)StoreFactory.Postgres(connectionString, clusterId);
+        var runtimeStore = (IRuntimeStore)store;
+        await runtimeStore.InitializeAsync(16, CancellationToken.None);
+        var silo = Guid.NewGuid();
+        var leases = await runtimeStore.AcquireAsync(silo, Enumerable.Range(0, 16).ToList(), TimeSpan.FromMinutes(1), false, CancellationToken.None);
+        var offsets = new long[16];
+        var stop = DateTime.UtcNow.AddSeconds(2);
+
+        var appenders = Enumerable.Range(0, 4).Select(a => Task.Run(async () =>
+        {
+            var random = new Random(a);
+            while (DateTime.UtcNow < stop)
+            {
+                // Each batch spans several partitions, listed in a random order.
+                var partitions = Enumerable.Range(0, 16).OrderBy(_ => random.Next()).Take(6).ToList();
+                var entries = partitions.Select(p => new InboxEntry(p, Interlocked.Increment(ref offsets[p]), GrainId.Create("g", "k"), "k", new byte[] { 1 }, DateTimeOffset.UtcNow)).ToList();
+                await runtimeStore.AppendAsync(silo, partitions.Select(p => leases.Single(l => l.PartitionId == p)).ToList(), entries, CancellationToken.None);
+            }
+        })).ToList();
+        var renewer = Task.Run(async () =>
+        {
+            while (DateTime.UtcNow < stop)
+            {
+                Assert.Equal(16, (await runtimeStore.RenewAsync(silo, leases.OrderBy(_ => Guid.NewGuid()).ToList(), TimeSpan.FromMinutes(1), CancellationToken.None)).Count);
+            }
+        });
+
+        await Task.WhenAll(appenders.Append(renewer));
+    }
+
+    [SkippableFact]
     public async Task Two_silos_starting_together_migrate_and_create_the_cluster_once()
     {
         var connectionString = database.Require();
