@@ -27,7 +27,7 @@ internal sealed partial class Activation
         lock (_lock)
         {
             State = ActivationState.Activating;
-            StartTurnLocked(new ActivationTurn());
+            StartTurnLocked(LifecycleTurn.ForActivation());
             schedule = ScheduleIfNeededLocked();
         }
 
@@ -161,7 +161,7 @@ internal sealed partial class Activation
         if (_runningCount == 0 && !_deactivationTurnQueued)
         {
             _deactivationTurnQueued = true;
-            StartTurnLocked(new DeactivationTurn());
+            StartTurnLocked(LifecycleTurn.ForDeactivation());
         }
     }
 
@@ -297,36 +297,23 @@ internal sealed partial class Activation
         }
     }
 
-    /// <summary>Constructs the grain, loads its states and runs OnActivateAsync.</summary>
-    private sealed class ActivationTurn : GrainMessage
+    /// <summary>
+    /// A turn of the activation's own life: the first (construct the grain, load its states, OnActivateAsync) or the
+    /// last (dispose timers, OnDeactivateAsync). Never interleaves, never counts as activity, answers nobody.
+    /// </summary>
+    private sealed class LifecycleTurn(string description, Func<Activation, Task> body) : GrainMessage
     {
-        public override string Description => "activation";
+        public static LifecycleTurn ForActivation() => new("activation", static a => a.RunActivationAsync());
+
+        public static LifecycleTurn ForDeactivation() => new("deactivation", static a => a.RunDeactivationAsync());
+
+        public override string Description => description;
 
         public override bool CountsAsActivity => false;
 
         public override bool MayInterleave(GrainClassInfo grainClass) => false;
 
-        public override Task RunTurn(Activation activation) => activation.RunActivationAsync();
-
-        public override void OnTurnCompleted(Task turn)
-        {
-        }
-
-        public override void Fail(Exception exception)
-        {
-        }
-    }
-
-    /// <summary>Disposes timers and runs OnDeactivateAsync as the activation's last turn.</summary>
-    private sealed class DeactivationTurn : GrainMessage
-    {
-        public override string Description => "deactivation";
-
-        public override bool CountsAsActivity => false;
-
-        public override bool MayInterleave(GrainClassInfo grainClass) => false;
-
-        public override Task RunTurn(Activation activation) => activation.RunDeactivationAsync();
+        public override Task RunTurn(Activation activation) => body(activation);
 
         public override void OnTurnCompleted(Task turn)
         {

@@ -223,7 +223,7 @@ internal sealed partial class Activation : IThreadPoolWorkItem
             else if (State == ActivationState.Deactivating && _runningCount == 0 && !_deactivationTurnQueued)
             {
                 _deactivationTurnQueued = true;
-                StartTurnLocked(new DeactivationTurn());
+                StartTurnLocked(LifecycleTurn.ForDeactivation());
             }
             else if (State == ActivationState.Invalid && !_finished)
             {
