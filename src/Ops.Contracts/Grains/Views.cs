@@ -84,6 +84,7 @@ public static class RunStates
     public const string Failed = "failed";
     public const string NotVerified = "not-verified";
     public const string Rejected = "rejected";
+    public const string Expired = "expired";
 }
 
 /// <summary>One run of a runbook for one occurrence.</summary>

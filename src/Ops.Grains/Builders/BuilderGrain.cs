@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Options;
+using Ops.Contracts.Catalog;
+using Ops.Contracts.Grains;
+using Ops.Grains.Hosting;
+using Ops.Grains.Messaging;
+using Ops.Runtime;
+
+namespace Ops.Grains.Builders;
+
+/// <summary>
+/// A builder team: the pages it received, its acknowledgements, its toil, and its load against its carrying
+/// capacity (live products owned + weighted pages, incidents and toil over the trailing window).
+/// </summary>
+[GrainType("builder")]
+public sealed class BuilderGrain(
+    [PersistentState("pager")] IPersistentState<PagerState> state,
+    ICatalogView catalog,
+    TimeProvider time,
+    IOptions<OpsLoopOptions> options) : Grain, IBuilderGrain, IInboxRecipient
+{
+    private string Name => this.GetPrimaryKeyString();
+
+    public Task<PagerView> Get()
+    {
+        var snapshot = catalog.Current;
+        var owned = snapshot.Products.Values
+            .Where(p => p.Owner == Name && p.Lifecycle != Lifecycle.Retired)
+            .Select(p => p.Name)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var capacity = snapshot.Builders.GetValueOrDefault(Name)?.Capacity ?? 0;
+        return Task.FromResult(Pager.View(Name, "builder", state.State, owned, capacity, options.Value, time.GetUtcNow()));
+    }
+
+    public async Task RecordToil(string product, double minutes, string actor)
+    {
+        if (minutes is <= 0 or > 24 * 60)
+        {
+            throw new ArgumentOutOfRangeException(nameof(minutes), minutes, "minutes must be between 0 and 1440.");
+        }
+
+        Pager.AddToil(state.State, new ToilEntry(product, minutes, actor, time.GetUtcNow()));
+        await state.WriteStateAsync();
+    }
+
+    public async Task ReceiveInboxRecordAsync(InboxRecord record, CancellationToken cancellationToken)
+    {
+        var message = InboxMessages.Decode(record);
+        if (state.State.Ledger.SeenBefore(message.MessageId))
+        {
+            return;
+        }
+
+        Pager.Apply(state.State, message);
+        await state.WriteStateAsync(cancellationToken);
+    }
+}
