@@ -9,10 +9,11 @@ namespace Ops.Grains.Correlation;
 
 /// <summary>
 /// Escalation by blast radius. Every symptom an ops agent could not absorb comes here and joins exactly one
-/// incident: the open incident that already has it (repeats never make a second incident); an open incident
-/// rooted at one of its product's dependencies; a new <see cref="BlastRadius.Platform"/> incident when the product
-/// is a shared component others depend on; a <see cref="BlastRadius.CrossProduct"/> incident (widening an open
-/// product incident in place) when enough dependents of one component hurt within the correlation window; else
+/// incident: the open incident that already has it (repeats never make a second incident); a
+/// <see cref="BlastRadius.Platform"/> incident when the product is a shared platform component (catalog type
+/// platform); an open systemic incident rooted at one of its product's dependencies; a
+/// <see cref="BlastRadius.CrossProduct"/> incident (widening an open product incident in place) when enough
+/// products hurt within the correlation window that share one dependency (the dependency itself counts); else
 /// the product's open incident of the window, or a new contained one. Incident ids derive from the first symptom,
 /// so a replayed decision addresses the same incident.
 /// </summary>
@@ -73,9 +74,8 @@ public sealed class CorrelationGrain(
             return [Attach(same, novel, product, null, null)];
         }
 
-        // 2. A shared component itself: one platform incident rooted at it.
-        var dependents = snapshot.Dependents(product);
-        if (dependents.Count > 0 || snapshot.Products.GetValueOrDefault(product)?.Kind == ProductKind.Platform)
+        // 2. A shared platform component itself: one platform incident rooted at it.
+        if (snapshot.Products.GetValueOrDefault(product)?.Kind == ProductKind.Platform)
         {
             if (correlation.Open.FirstOrDefault(i => i.Root == product && i.Radius != BlastRadius.Product) is { } platform)
             {
@@ -102,7 +102,7 @@ public sealed class CorrelationGrain(
         {
             var hurting = correlation.Recent
                 .Select(r => r.Product)
-                .Where(p => p == product || snapshot.TransitiveDependencies(p).Contains(dependency))
+                .Where(p => p == product || p == dependency || snapshot.TransitiveDependencies(p).Contains(dependency))
                 .Distinct(StringComparer.Ordinal)
                 .ToList();
             if (hurting.Count < options.Value.CrossProductThreshold)

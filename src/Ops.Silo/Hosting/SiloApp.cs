@@ -1,9 +1,17 @@
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Ops.Catalog;
+using Ops.Contracts;
+using Ops.Contracts.Catalog;
+using Ops.Gateway.Api;
+using Ops.Gateway.Ingest;
+using Ops.Grains.Hosting;
+using Ops.Grains.Products;
 using Ops.Runtime;
 using Ops.Runtime.AdoNet;
 using Ops.Runtime.Catalog;
@@ -34,9 +42,11 @@ public static class SiloApp
         });
 
         var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        var databasePath = SiloConfiguration.PrepareDataDirectory(storage, configDirectory);
         builder.Services.AddOpsRuntime(runtime =>
         {
             runtime.AddGrains(typeof(SampleCounterGrain).Assembly);
+            runtime.AddGrains(typeof(ProductGrain).Assembly);
             if (storage.Provider == StorageProvider.PostgreSql)
             {
                 var connectionString = SiloConfiguration.RequireConnectionString(storage);
@@ -44,12 +54,28 @@ public static class SiloApp
             }
             else
             {
-                var path = SiloConfiguration.PrepareDataDirectory(storage, configDirectory);
-                runtime.UseSqlite(o => o.DatabasePath = path);
+                runtime.UseSqlite(o => o.DatabasePath = databasePath);
             }
+        });
+
+        // The catalog (silo-config/catalog, silo-config/runbooks, plus API changes) is loaded before anything starts:
+        // an invalid file stops the silo with every error (file:line:column: field: message).
+        var allowedCommands = builder.Configuration.GetSection("Remediation:Commands").GetChildren().Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+        var catalog = new CatalogService(configDirectory, new FileCatalogOverlayStore(Path.GetDirectoryName(databasePath)!), allowedCommands);
+        catalog.InitializeAsync().GetAwaiter().GetResult();
+        builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton<ICatalogView>(catalog);
+        builder.Services.AddOpsGrains(builder.Configuration);
+        builder.Services.AddOpsIngest(builder.Configuration);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            // The API speaks the product's one JSON shape (OpsJson): camelCase, enums as kebab-case strings, no nulls.
+            o.SerializerOptions.DefaultIgnoreCondition = OpsJson.Options.DefaultIgnoreCondition;
+            o.SerializerOptions.Converters.Insert(0, new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<RuntimeExceptionHandler>();
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -67,13 +93,23 @@ public static class SiloApp
             version = typeof(SiloApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
             tryIt = new[]
             {
-                "POST /api/v1/sample/counters/demo/add?amount=5",
-                "POST /api/v1/sample/counters/demo/events?amount=2",
-                "GET  /api/v1/sample/counters/demo",
+                "GET  /api/v1/products",
+                "GET  /api/v1/incidents",
+                "POST /api/v1/ingest/alertmanager   (Alertmanager webhook v4)",
+                "POST /api/v2/alerts                (point Prometheus here as its Alertmanager)",
+                "POST /v2/enqueue                   (PagerDuty Events API v2)",
+                "POST /api/v1/signals               (generic JSON signal)",
+                "GET  /api/v1/portfolio",
                 "GET  /health/ready",
             },
         }));
+        app.MapIngestEndpoints();
+        app.MapIncidentsApiV1();
+        app.MapProductsApiV1();
+        app.MapPeopleApiV1();
+        app.MapCatalogApiV1();
         app.MapSampleApiV1();
+        app.MapSampleTargetsApiV1();
         return app;
     }
 
@@ -89,7 +125,7 @@ public static class SiloApp
         {
             OptionsValidationException options => string.Join(" ", options.Failures),
             GrainTypeValidationException grains => string.Join(" ", grains.Problems),
-            SiloStartupException or StoreInUseException => exception.Message,
+            SiloStartupException or StoreInUseException or CatalogInvalidException => exception.Message,
             _ => $"{exception.GetType().Name}: {exception.Message}",
         };
         return message.ReplaceLineEndings(" ");

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Ops.Gateway.Api;
+
+/// <summary>
+/// Maps domain failures to RFC 7807 problems: an unknown entity 404, a state that forbids the action 409,
+/// invalid input 400 naming the field (the exception's parameter name) in <c>errors</c>.
+/// </summary>
+public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails problem;
+        switch (exception)
+        {
+            case KeyNotFoundException:
+                problem = new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = exception.Message };
+                break;
+            case InvalidOperationException:
+                problem = new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "The action does not apply in the current state", Detail = exception.Message };
+                break;
+            case ArgumentException argument when argument is not ArgumentNullException || argument.ParamName is not null:
+                var field = argument.ParamName ?? "body";
+                problem = new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [StripParameter(argument.Message)] })
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Title = $"Invalid {field}",
+                    Detail = StripParameter(argument.Message),
+                };
+                break;
+            case BadHttpRequestException bad:
+                problem = new ProblemDetails { Status = bad.StatusCode, Title = "The request could not be read", Detail = bad.InnerException?.Message ?? bad.Message };
+                break;
+            default:
+                return false;
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = problem });
+    }
+
+    private static string StripParameter(string message)
+    {
+        var index = message.LastIndexOf(" (Parameter '", StringComparison.Ordinal);
+        return index > 0 ? message[..index] : message;
+    }
+}
