@@ -139,6 +139,9 @@ public sealed record PromotionView
     public int SuccessfulApprovedRuns { get; init; }
 }
 
+/// <summary>Equivalent human fixes for one symptom class, and the promotion they produced.</summary>
+public sealed record FixLedgerView(string SymptomClass, StructuredFix Fix, IReadOnlyList<string> Incidents, string? PromotionId);
+
 /// <summary>The ops agent's view: its runbooks, runs, promotions, its own health.</summary>
 public sealed record OpsAgentView
 {
@@ -149,6 +152,9 @@ public sealed record OpsAgentView
     public IReadOnlyList<RunView> Runs { get; init; } = [];
 
     public IReadOnlyList<PromotionView> Promotions { get; init; } = [];
+
+    /// <summary>The rule-of-three ledger: equivalent human fixes counted per symptom class.</summary>
+    public IReadOnlyList<FixLedgerView> FixLedger { get; init; } = [];
 
     public int RunsSucceeded { get; init; }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Ops.Contracts.Grains;
+using Ops.Grains.Correlation;
 using Ops.Grains.Incidents;
 using Ops.Runtime;
 
@@ -15,6 +16,7 @@ public static class IncidentsApi
     {
         var group = routes.MapGroup("/api/v1/incidents").WithTags("Incidents");
         group.MapGet("/", ListAsync);
+        group.MapGet("/correlation", async (IGrainFactory grains) => TypedResults.Ok(await grains.GetGrain<ICorrelationGrain>(CorrelationGrain.Key).OpenIncidents()));
         group.MapGet("/{id}", GetAsync);
         group.MapPost("/{id}/acknowledge", AcknowledgeAsync);
         group.MapPost("/{id}/notes", NoteAsync);

@@ -58,6 +58,7 @@ public sealed partial class OpsAgentGrain(
         Runbooks = [.. ActiveRunbooks().Select(r => r.Runbook)],
         Runs = [.. Agent.Runs.AsEnumerable().Reverse().Select(r => r.ToView())],
         Promotions = [.. Agent.Promotions.Select(p => p.ToView(Product))],
+        FixLedger = [.. Agent.Fixes.Values.Select(f => new FixLedgerView(f.SymptomClass, f.Fix, f.Incidents, f.PromotionId))],
         RunsSucceeded = Agent.RunsSucceeded,
         RunsFailed = Agent.RunsFailed,
         Escalations = Agent.Escalations,

@@ -1,0 +1,191 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Ops.Contracts.Grains;
+using Ops.Contracts.Signals;
+
+namespace Ops.Gateway.Ingest;
+
+/// <summary>
+/// The ingest adapters' HTTP endpoints, one per wire format, each answering 2xx only after everything the request
+/// carried is durable in the inbox (<see cref="SignalIntake"/>). A request is all or nothing: when any part of it is
+/// invalid nothing is stored and the answer is a 4xx problem body naming the field (see <see cref="IngestProblems"/>).
+/// </summary>
+/// <remarks>
+/// <list type="table">
+/// <item><term><c>POST /api/v1/ingest/alertmanager</c></term><description>Alertmanager / Grafana webhook → 202 <see cref="IngestAccepted"/>.</description></item>
+/// <item><term><c>POST /api/v2/alerts</c></term><description>Alertmanager client API (Prometheus) → 200 <see cref="IngestAccepted"/>:
+/// Alertmanager answers 200 here and Prometheus treats any 2xx as delivered; the 200 is sent after the append, so it means durable too.</description></item>
+/// <item><term><c>POST /v2/enqueue</c></term><description>PagerDuty Events v2 → 202 <c>{"status":"success","message":"Event processed","dedup_key":...}</c>.</description></item>
+/// <item><term><c>POST /v2/change/enqueue</c></term><description>PagerDuty change event → 202 <c>{"status":"success","message":"Change event processed"}</c>.</description></item>
+/// <item><term><c>POST /api/v1/signals</c></term><description>Generic signals (<see cref="GenericSignalParser"/>) → 202 <see cref="IngestAccepted"/>.</description></item>
+/// <item><term><c>POST /api/v1/heartbeats/{source}</c></term><description>A beat (<c>?interval=30s</c>, <c>?product=</c>; body ignored) → 202 <see cref="HeartbeatAccepted"/>.</description></item>
+/// </list>
+/// 4xx: 400 invalid or malformed body, 413 body over <see cref="IngestOptions.MaxBodyBytes"/>, 415 not JSON.
+/// </remarks>
+public static class IngestEndpoints
+{
+    // Format names as operators and senders know them (problem titles, log lines).
+    private const string WebhookFormat = "Alertmanager webhook";
+    private const string AlertsFormat = "Alertmanager /api/v2/alerts";
+    private const string EventsFormat = "PagerDuty Events v2";
+    private const string ChangeFormat = "PagerDuty change event";
+    private const string GenericFormat = "generic signals";
+    private const string HeartbeatFormat = "heartbeat";
+
+    /// <summary>
+    /// Maps the ingest endpoints (paths above, at the root of <paramref name="routes"/>) and returns their group, so
+    /// the host can add authorization or rate limiting to all of them at once. Needs <see cref="IngestServiceCollectionExtensions.AddOpsIngest"/>.
+    /// </summary>
+    public static RouteGroupBuilder MapIngestEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("").WithTags("Ingest");
+        group.MapPost("/api/v1/ingest/alertmanager", PostAlertmanagerWebhookAsync)
+            .WithName("IngestAlertmanagerWebhook").Produces<IngestAccepted>(StatusCodes.Status202Accepted).ProducesIngestProblems();
+        group.MapPost("/api/v2/alerts", PostAlertmanagerAlertsAsync)
+            .WithName("IngestAlertmanagerAlerts").Produces<IngestAccepted>(StatusCodes.Status200OK).ProducesIngestProblems();
+        group.MapPost("/v2/enqueue", PostPagerDutyEventAsync)
+            .WithName("IngestPagerDutyEvent").Produces<PagerDutyAccepted>(StatusCodes.Status202Accepted).ProducesIngestProblems();
+        group.MapPost("/v2/change/enqueue", PostPagerDutyChangeAsync)
+            .WithName("IngestPagerDutyChange").Produces<PagerDutyAccepted>(StatusCodes.Status202Accepted).ProducesIngestProblems();
+        group.MapPost("/api/v1/signals", PostSignalsAsync)
+            .WithName("IngestSignals").Produces<IngestAccepted>(StatusCodes.Status202Accepted).ProducesIngestProblems();
+        group.MapPost("/api/v1/heartbeats/{source}", PostHeartbeatAsync)
+            .WithName("IngestHeartbeat").Produces<HeartbeatAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem();
+        return group;
+    }
+
+    private static RouteHandlerBuilder ProducesIngestProblems(this RouteHandlerBuilder builder) =>
+        builder.ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+    private static Task<IResult> PostAlertmanagerWebhookAsync(HttpContext http, IngestRequestReader reader, SignalIntake intake, CancellationToken cancellationToken) =>
+        AcceptSignalsAsync(http, reader, intake, WebhookFormat, AlertmanagerWebhookParser.Parse, StatusCodes.Status202Accepted, cancellationToken);
+
+    private static Task<IResult> PostAlertmanagerAlertsAsync(HttpContext http, IngestRequestReader reader, SignalIntake intake, CancellationToken cancellationToken) =>
+        AcceptSignalsAsync(http, reader, intake, AlertsFormat, AlertmanagerApiParser.Parse, StatusCodes.Status200OK, cancellationToken);
+
+    private static Task<IResult> PostSignalsAsync(HttpContext http, IngestRequestReader reader, SignalIntake intake, CancellationToken cancellationToken) =>
+        AcceptSignalsAsync(http, reader, intake, GenericFormat, GenericSignalParser.Parse, StatusCodes.Status202Accepted, cancellationToken);
+
+    private static async Task<IResult> AcceptSignalsAsync(
+        HttpContext http,
+        IngestRequestReader reader,
+        SignalIntake intake,
+        string format,
+        Func<JsonElement, IngestContext, ParseResult<IReadOnlyList<Signal>>> parse,
+        int successStatus,
+        CancellationToken cancellationToken)
+    {
+        var context = reader.ContextFor(http);
+        var body = await reader.ReadJsonAsync(http, format, pagerDuty: false, cancellationToken);
+        if (body.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        ParseResult<IReadOnlyList<Signal>> parsed;
+        using (body.Document)
+        {
+            parsed = parse(body.Document!.RootElement, context);
+        }
+
+        if (!parsed.IsValid)
+        {
+            return reader.Invalid(http, format, parsed.Errors, pagerDuty: false);
+        }
+
+        var accepted = IngestAccepted.From(await intake.AcceptAsync(parsed.Value!, cancellationToken));
+        return successStatus == StatusCodes.Status200OK ? TypedResults.Ok(accepted) : TypedResults.Accepted((string?)null, accepted);
+    }
+
+    private static async Task<IResult> PostPagerDutyEventAsync(HttpContext http, IngestRequestReader reader, SignalIntake intake, CancellationToken cancellationToken)
+    {
+        var context = reader.ContextFor(http);
+        var body = await reader.ReadJsonAsync(http, EventsFormat, pagerDuty: true, cancellationToken);
+        if (body.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        ParseResult<Signal> parsed;
+        using (body.Document)
+        {
+            parsed = PagerDutyEventsParser.Parse(body.Document!.RootElement, context);
+        }
+
+        if (!parsed.IsValid)
+        {
+            return reader.Invalid(http, EventsFormat, parsed.Errors, pagerDuty: true);
+        }
+
+        await intake.AcceptAsync([parsed.Value!], cancellationToken);
+        return TypedResults.Accepted((string?)null, new PagerDutyAccepted("success", "Event processed", parsed.Value!.DedupKey));
+    }
+
+    private static async Task<IResult> PostPagerDutyChangeAsync(HttpContext http, IngestRequestReader reader, SignalIntake intake, CancellationToken cancellationToken)
+    {
+        var context = reader.ContextFor(http);
+        var body = await reader.ReadJsonAsync(http, ChangeFormat, pagerDuty: true, cancellationToken);
+        if (body.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        ParseResult<ChangeEvent> parsed;
+        using (body.Document)
+        {
+            parsed = ChangeEventParser.Parse(body.Document!.RootElement, context);
+        }
+
+        if (!parsed.IsValid)
+        {
+            return reader.Invalid(http, ChangeFormat, parsed.Errors, pagerDuty: true);
+        }
+
+        await intake.AcceptAsync(parsed.Value!, cancellationToken);
+        return TypedResults.Accepted((string?)null, new PagerDutyAccepted("success", "Change event processed", null));
+    }
+
+    /// <summary>
+    /// One beat from <paramref name="source"/> (at most 200 characters). <paramref name="interval"/> is the promised
+    /// beat interval (<see cref="HeartbeatInterval"/>; default <see cref="IngestOptions.HeartbeatDefaultInterval"/>);
+    /// <paramref name="product"/> is stored by its catalog name when it names a product, else as given.
+    /// </summary>
+    private static async Task<IResult> PostHeartbeatAsync(
+        string source,
+        string? interval,
+        string? product,
+        HttpContext http,
+        IngestRequestReader reader,
+        SignalIntake intake,
+        SignalRouter router,
+        IOptions<IngestOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var context = reader.ContextFor(http);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(source) || source.Length > 200)
+        {
+            errors["source"] = ["Expected a non-empty source name of at most 200 characters."];
+        }
+
+        var every = options.Value.HeartbeatDefaultInterval;
+        if (!string.IsNullOrEmpty(interval) && !HeartbeatInterval.TryParse(interval, out every, out var problem))
+        {
+            errors["interval"] = [problem!];
+        }
+
+        if (errors.Count > 0)
+        {
+            return reader.Invalid(http, HeartbeatFormat, errors, pagerDuty: false);
+        }
+
+        var named = string.IsNullOrWhiteSpace(product) ? null : router.FindProduct(product) ?? product;
+        await intake.AcceptAsync(new HeartbeatBeat(source, named, every, context.ReceivedAt, context.SourceIdentity), cancellationToken);
+        return TypedResults.Accepted((string?)null, new HeartbeatAccepted(source, named, every.TotalSeconds));
+    }
+}
