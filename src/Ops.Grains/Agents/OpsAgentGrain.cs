@@ -222,7 +222,8 @@ public sealed partial class OpsAgentGrain(
 
         var run = new RunState
         {
-            RunId = $"{occurrence.OccurrenceId}#{runbook.Name}@v{runbook.Version.ToString(CultureInfo.InvariantCulture)}",
+            // URL-safe and derived from its cause: the same occurrence and runbook version always make the same run id.
+            RunId = DerivedId.From("run-", $"{occurrence.OccurrenceId}#{runbook.Name}@v{runbook.Version.ToString(CultureInfo.InvariantCulture)}"),
             Runbook = runbook,
             PromotionId = selected.PromotionId,
             Occurrence = occurrence,
