@@ -50,7 +50,7 @@ public sealed class EscalationAndLearningTests : IAsyncLifetime
     [Fact]
     public async Task Three_equivalent_resolutions_propose_a_runbook_and_after_approval_the_next_occurrence_is_remediated_without_a_page()
     {
-        await using var silo = await OpsSilo.StartAsync(_world);
+        await using var silo = await OpsSilo.StartAsync(_world, null, "--Loop:PromotedCooldown", "00:00:00");
         for (var n = 1; n <= 3; n++)
         {
             var instance = $"blog-{n}";
@@ -98,6 +98,49 @@ public sealed class EscalationAndLearningTests : IAsyncLifetime
         Assert.Equal("verifying", run["state"]!.GetValue<string>());
         Assert.Empty(await silo.IncidentsAsync("state=open"));
         Assert.Equal(pagesBefore, _world.Received("/notify/search-team").Count(r => r.Body.Contains("\"paged\"", StringComparison.Ordinal)));
+
+        // After the configured number of approved successful runs (2), the promotion runs on its own.
+        await ResolveAlertAsync(silo, "blog-4");
+        await silo.SendAlertsAsync(OpsSilo.Alert("blog", "BlogDown", "error", instance: "blog-5"));
+        proposed = await Eventually.HoldsAsync(
+            async () => (await silo.AgentAsync("blog"))["runs"]!.AsArray().FirstOrDefault(),
+            r => r?["state"]?.GetValue<string>() == "awaiting-approval",
+            "the second run proposed to the owner");
+        await silo.PostActionAsync($"/api/v1/products/blog/runs/{proposed!["runId"]}/approve", new { actor = "li" });
+        await ResolveAlertAsync(silo, "blog-5");
+        var promoted = await Eventually.HoldsAsync(
+            async () => ((JsonArray)await silo.GetJsonAsync("/api/v1/promotions?product=blog"))[0]!,
+            p => p["state"]!.GetValue<string>() == "promoted",
+            "two approved successful runs to make the promotion automatic");
+        Assert.Equal(2, promoted["successfulApprovedRuns"]!.GetValue<int>());
+
+        await silo.SendAlertsAsync(OpsSilo.Alert("blog", "BlogDown", "error", instance: "blog-6"));
+        await Eventually.HoldsAsync(() => _world.Received("/targets/blog/restart/blog-6").Count == 1, "the automatic run");
+        Assert.Empty(await silo.IncidentsAsync("state=open"));
+    }
+
+    [Fact]
+    public async Task Guard_rails_stop_a_runbook_that_ran_too_often_and_the_symptom_escalates_instead()
+    {
+        await using var silo = await OpsSilo.StartAsync(_world);
+        for (var i = 0; i < 11; i++)
+        {
+            await silo.SendAlertsAsync(OpsSilo.Alert("search", "SearchLatencyHigh", instance: $"search-{i}"));
+        }
+
+        var incident = await Eventually.HoldsAsync(() => silo.IncidentsAsync(), list => list.Count == 1, "the eleventh occurrence to escalate");
+        var view = await silo.GetJsonAsync($"/api/v1/incidents/{incident[0]!["incidentId"]}");
+        Assert.Equal("guard-rail", view["reason"]!.GetValue<string>());
+        Assert.Equal(10, _world.Received("/targets/search/restart").Count);
+    }
+
+    private static async Task ResolveAlertAsync(OpsSilo silo, string instance)
+    {
+        await silo.SendAlertsAsync(OpsSilo.Alert("blog", "BlogDown", "error", instance: instance, endsAt: DateTimeOffset.UtcNow.AddSeconds(-1)));
+        await Eventually.HoldsAsync(
+            async () => (await silo.AgentAsync("blog"))["runs"]![0]!["state"]!.GetValue<string>(),
+            state => state == "verified",
+            $"the run for {instance} to verify");
     }
 
     [Fact]

@@ -328,6 +328,7 @@ public sealed partial class OpsAgentGrain(
                     Description = $"Promoted by the rule of three: the same fix resolved {RuleOfThree.Count(entry.Incidents.Count)} incidents ({string.Join(", ", entry.Incidents)}).",
                     Match = new RunbookMatch { Layer = entry.Layer, Labels = entry.Labels },
                     Remediation = [step],
+                    Guardrails = new GuardrailSpec { MaxRunsPerHour = options.Value.PromotedMaxRunsPerHour, Cooldown = options.Value.PromotedCooldown },
                 },
             };
             entry.PromotionId = proposed.PromotionId;

@@ -38,6 +38,14 @@ public sealed class OpsLoopOptions
     [Range(1, 100)]
     public int ApprovedRunsBeforeAutomatic { get; set; } = 2;
 
+    /// <summary>Guard rail of a promoted runbook: the most runs per hour. The default value is 6.</summary>
+    [Range(1, 100_000)]
+    public int PromotedMaxRunsPerHour { get; set; } = 6;
+
+    /// <summary>Guard rail of a promoted runbook: the least time between two runs. The default value is 1 minute.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan PromotedCooldown { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>
     /// Labels whose values vary between occurrences of the same symptom (instance, pod ...): ignored for the symptom
     /// class and replaced by templates in promoted fixes.
