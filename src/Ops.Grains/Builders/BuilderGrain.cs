@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Ops.Contracts.Catalog;
 using Ops.Contracts.Grains;
 using Ops.Grains.Hosting;
-using Ops.Grains.Messaging;
 using Ops.Runtime;
 
 namespace Ops.Grains.Builders;
@@ -43,15 +42,6 @@ public sealed class BuilderGrain(
         await state.WriteStateAsync();
     }
 
-    public async Task ReceiveInboxRecordAsync(InboxRecord record, CancellationToken cancellationToken)
-    {
-        var message = InboxMessages.Decode(record);
-        if (state.State.Ledger.SeenBefore(message.MessageId))
-        {
-            return;
-        }
-
-        Pager.Apply(state.State, message);
-        await state.WriteStateAsync(cancellationToken);
-    }
+    public Task ReceiveInboxRecordAsync(InboxRecord record, CancellationToken cancellationToken) =>
+        Pager.ReceiveAsync(state, record, cancellationToken);
 }

@@ -1,5 +1,7 @@
 using Ops.Contracts.Grains;
 using Ops.Grains.Hosting;
+using Ops.Grains.Messaging;
+using Ops.Runtime;
 
 namespace Ops.Grains.Builders;
 
@@ -8,6 +10,19 @@ internal static class Pager
 {
     private const int MaxPages = 1_000;
     private const int MaxToil = 1_000;
+
+    /// <summary>Applies a page or acknowledgement from the inbox once (replayed message ids are dropped) and saves.</summary>
+    public static async Task ReceiveAsync(IPersistentState<PagerState> state, InboxRecord record, CancellationToken cancellationToken)
+    {
+        var message = InboxMessages.Decode(record);
+        if (state.State.Ledger.SeenBefore(message.MessageId))
+        {
+            return;
+        }
+
+        Apply(state.State, message);
+        await state.WriteStateAsync(cancellationToken);
+    }
 
     public static void Apply(PagerState pager, DomainMessage message)
     {
