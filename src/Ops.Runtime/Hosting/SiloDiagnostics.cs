@@ -28,7 +28,22 @@ public interface ISiloDiagnostics
 
     /// <summary>One round trip to the database; throws if it is unreachable.</summary>
     Task PingDatabaseAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The cluster as the database records it (membership rows, partition owners, epochs, lease time left) with
+    /// this silo's inbox lag per partition it serves.
+    /// </summary>
+    Task<ClusterView> ReadClusterAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>The cluster's silos and partitions, from the database, plus this silo's view.</summary>
+public sealed record ClusterView(
+    Guid ThisSilo,
+    IReadOnlyList<Storage.SiloRecord> Silos,
+    IReadOnlyList<ClusterPartitionView> Partitions);
+
+/// <summary>One partition: its owner and epoch from the database; serving and inbox lag as this silo sees them.</summary>
+public sealed record ClusterPartitionView(int PartitionId, Guid? OwnerSilo, long Epoch, double LeaseRemainingSeconds, bool ServedHere, long? InboxLag);
 
 internal sealed class SiloDiagnostics(Silo silo) : ISiloDiagnostics
 {
@@ -47,6 +62,24 @@ internal sealed class SiloDiagnostics(Silo silo) : ISiloDiagnostics
     public bool IsActive(GrainId grainId) => silo.Catalog.Find(grainId) is { State: Catalog.ActivationState.Valid };
 
     public Task PingDatabaseAsync(CancellationToken cancellationToken) => silo.Store.PingAsync(cancellationToken);
+
+    public async Task<ClusterView> ReadClusterAsync(CancellationToken cancellationToken)
+    {
+        var silos = await silo.Store.ReadSilosAsync(cancellationToken);
+        var partitions = await silo.Store.ReadPartitionsAsync(cancellationToken);
+        var serving = silo.Partitions.ServingLeases().Select(l => l.PartitionId).ToHashSet();
+        var lag = silo.Inbox.LagByPartition;
+        return new ClusterView(
+            silo.SiloId,
+            silos,
+            [.. partitions.OrderBy(p => p.PartitionId).Select(p => new ClusterPartitionView(
+                p.PartitionId,
+                p.OwnerSilo,
+                p.Epoch,
+                Math.Round(p.LeaseRemaining.TotalSeconds, 1),
+                serving.Contains(p.PartitionId),
+                lag.TryGetValue(p.PartitionId, out var l) ? l : null))]);
+    }
 }
 
 /// <summary>Ready = the silo is active, the database answers, and the silo serves every partition it should own.</summary>

@@ -108,6 +108,7 @@ public static class SiloApp
         app.MapProductsApiV1();
         app.MapPeopleApiV1();
         app.MapCatalogApiV1();
+        app.MapClusterApiV1();
         app.MapSampleApiV1();
         app.MapSampleTargetsApiV1();
         return app;
