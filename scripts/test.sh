@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The project's test command (README.md; .ci/run calls exactly this).
-# On a fresh Debian machine it installs and starts what the tests need -- a throwaway PostgreSQL server on
-# 127.0.0.1:55432 -- then builds and runs every test project of the solution, and ends with the totals line
+# On a fresh Debian machine it installs and starts what the tests need -- Debian's chromium and prometheus
+# (scripts/install-test-packages.sh) and a throwaway PostgreSQL server on 127.0.0.1:55432 -- then builds and runs every test project of the solution, and ends with the totals line
 # "N passed, N failed, N skipped". PostgreSQL tests are required here: they fail, never skip, if the server is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+scripts/install-test-packages.sh
 OPS_TEST_POSTGRES="$(scripts/start-test-postgres.sh)"
 export OPS_TEST_POSTGRES
 export OPS_REQUIRE_POSTGRES=1
+# Browser and Prometheus tests are required here too: they fail, never skip, when chromium or promtool is missing.
+export OPS_REQUIRE_TOOLS=1
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 log="$(mktemp)"
