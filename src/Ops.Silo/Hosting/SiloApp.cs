@@ -73,6 +73,14 @@ public static class SiloApp
             o.SerializerOptions.DefaultIgnoreCondition = OpsJson.Options.DefaultIgnoreCondition;
             o.SerializerOptions.Converters.Insert(0, new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
         });
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Ops.Orleans";
+            document.Info.Description = "Ingest (Alertmanager, PagerDuty Events v2, generic signals, heartbeats) and the /api/v1 operations API. See docs/api.md.";
+            document.Info.Version = "v1";
+            document.Servers?.Clear();
+            return Task.CompletedTask;
+        }));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<RuntimeExceptionHandler>();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
@@ -103,6 +111,7 @@ public static class SiloApp
                 "GET  /health/ready",
             },
         }));
+        app.MapOpenApi();
         app.MapIngestEndpoints();
         app.MapIncidentsApiV1();
         app.MapProductsApiV1();
