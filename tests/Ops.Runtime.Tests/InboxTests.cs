@@ -105,6 +105,20 @@ public sealed class InboxTests
     }
 
     [Fact]
+    public async Task A_failed_delivery_discards_the_activation_so_the_redelivery_starts_from_stored_state()
+    {
+        var probe = new Probe();
+        await using var cluster = await TestClusters.StartAsync(probe);
+        var recipient = cluster.GrainFactory.GetGrainId<IInboxCounterGrain>("dirty");
+
+        await cluster.Primary.Inbox.AppendAsync(recipient, "test", "dirty-1"u8.ToArray());
+
+        await WaitForLedgerAsync(cluster.GrainFactory.GetGrain<IInboxCounterGrain>("dirty"), 2);
+        Assert.Equal(2, probe.Count("delivered:dirty-1"));
+        Assert.Equal(["dirty-1:in-memory", "dirty-1"], (await cluster.GrainFactory.GetGrain<IInboxCounterGrain>("dirty").Ledger()).Applied);
+    }
+
+    [Fact]
     public async Task A_record_that_keeps_failing_is_parked_and_the_grains_later_records_proceed()
     {
         var probe = new Probe();

@@ -7,7 +7,8 @@ namespace Ops.Runtime.Inbox;
 /// <summary>
 /// Delivers one inbox record to its recipient as a turn, exactly once in effect: a record at or below the grain's
 /// applied cursor is skipped; otherwise the grain's first state write in this turn also advances the cursor (same
-/// fenced transaction), and if the grain wrote nothing the cursor is advanced alone after the handler returns.
+/// fenced transaction), and if the grain wrote nothing the cursor is advanced alone after the handler returns. A
+/// handler that throws has its activation discarded (its in-memory state may be ahead of storage).
 /// </summary>
 internal sealed class InboxDelivery(InboxRecord record, Action<InboxDelivery, Exception?> onCompleted) : GrainMessage
 {
@@ -53,6 +54,13 @@ internal sealed class InboxDelivery(InboxRecord record, Action<InboxDelivery, Ex
         try
         {
             await recipient.ReceiveInboxRecordAsync(Record, activation.Silo.StoppingToken);
+        }
+        catch
+        {
+            // The handler failed: its in-memory state may hold changes that were never stored. The activation is
+            // discarded so the redelivery (or the next call) starts again from what is durable.
+            activation.DeactivateOnIdle();
+            throw;
         }
         finally
         {

@@ -430,6 +430,16 @@ public sealed class InboxCounterGrain([PersistentState("ledger")] IPersistentSta
             return;
         }
 
+        if (id.StartsWith("dirty", StringComparison.Ordinal))
+        {
+            // Changes the in-memory state, then fails before storing it (the first time only).
+            state.State.Applied.Add(id + ":in-memory");
+            if (probe.Count($"delivered:{id}") == 1)
+            {
+                throw new InvalidOperationException($"record {id} fails once after changing memory");
+            }
+        }
+
         state.State.Applied.Add(id);
         state.State.Offsets.Add(record.Offset);
         await state.WriteStateAsync(cancellationToken);
