@@ -30,7 +30,7 @@ public sealed partial class OpsAgentGrain(
     INotificationSender notifier,
     TimeProvider time,
     IOptions<OpsLoopOptions> options,
-    ILogger<OpsAgentGrain> logger) : Grain, IOpsAgentGrain, IInboxRecipient, IRemindable
+    ILogger<OpsAgentGrain> logger) : DomainGrain, IOpsAgentGrain, IInboxRecipient, IRemindable
 {
     private const string VerifyReminder = "verify";
     private const int MaxRuns = 200;
@@ -91,7 +91,10 @@ public sealed partial class OpsAgentGrain(
         }
     }
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        ChangeAsync(() => ReceiveReminderCoreAsync(reminderName, status));
+
+    private async Task ReceiveReminderCoreAsync(string reminderName, TickStatus status)
     {
         if (reminderName != VerifyReminder)
         {
@@ -118,7 +121,10 @@ public sealed partial class OpsAgentGrain(
         await ArrangeVerificationAsync();
     }
 
-    public async Task<RunView> ApproveRun(string runId, string actor)
+    public Task<RunView> ApproveRun(string runId, string actor) =>
+        ChangeAsync(() => ApproveRunCoreAsync(runId, actor));
+
+    private async Task<RunView> ApproveRunCoreAsync(string runId, string actor)
     {
         var run = FindRun(runId);
         if (run.State != RunStates.AwaitingApproval)
@@ -134,7 +140,10 @@ public sealed partial class OpsAgentGrain(
         return run.ToView();
     }
 
-    public async Task<RunView> RejectRun(string runId, string actor)
+    public Task<RunView> RejectRun(string runId, string actor) =>
+        ChangeAsync(() => RejectRunCoreAsync(runId, actor));
+
+    private async Task<RunView> RejectRunCoreAsync(string runId, string actor)
     {
         var run = FindRun(runId);
         if (run.State != RunStates.AwaitingApproval)
@@ -156,7 +165,10 @@ public sealed partial class OpsAgentGrain(
         return run.ToView();
     }
 
-    public async Task<PromotionView> DecidePromotion(string promotionId, string decision, string actor)
+    public Task<PromotionView> DecidePromotion(string promotionId, string decision, string actor) =>
+        ChangeAsync(() => DecidePromotionCoreAsync(promotionId, decision, actor));
+
+    private async Task<PromotionView> DecidePromotionCoreAsync(string promotionId, string decision, string actor)
     {
         var promotion = Agent.Promotions.FirstOrDefault(p => p.PromotionId == promotionId)
             ?? throw new KeyNotFoundException($"Product {Product} has no promotion {promotionId}.");

@@ -15,7 +15,7 @@ public sealed class BuilderGrain(
     [PersistentState("pager")] IPersistentState<PagerState> state,
     ICatalogView catalog,
     TimeProvider time,
-    IOptions<OpsLoopOptions> options) : Grain, IBuilderGrain, IInboxRecipient
+    IOptions<OpsLoopOptions> options) : DomainGrain, IBuilderGrain, IInboxRecipient
 {
     private string Name => this.GetPrimaryKeyString();
 
@@ -31,7 +31,10 @@ public sealed class BuilderGrain(
         return Task.FromResult(Pager.View(Name, "builder", state.State, owned, capacity, options.Value, time.GetUtcNow()));
     }
 
-    public async Task RecordToil(string product, double minutes, string actor)
+    public Task RecordToil(string product, double minutes, string actor) =>
+        ChangeAsync(() => RecordToilCoreAsync(product, minutes, actor));
+
+    private async Task RecordToilCoreAsync(string product, double minutes, string actor)
     {
         if (minutes is <= 0 or > 24 * 60)
         {

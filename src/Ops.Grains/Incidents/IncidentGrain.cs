@@ -26,7 +26,7 @@ public sealed class IncidentGrain(
     ICatalogView catalog,
     INotificationSender notifier,
     TimeProvider time,
-    IOptions<OpsLoopOptions> options) : Grain, IIncidentGrain, IInboxRecipient, IRemindable
+    IOptions<OpsLoopOptions> options) : DomainGrain, IIncidentGrain, IInboxRecipient, IRemindable
 {
     private const string AckReminder = "ack-deadline";
 
@@ -46,7 +46,10 @@ public sealed class IncidentGrain(
 
     public Task<IncidentView?> Get() => Task.FromResult(Incident.Opened ? View() : null);
 
-    public async Task<IncidentView> Acknowledge(string actor)
+    public Task<IncidentView> Acknowledge(string actor) =>
+        ChangeAsync(() => AcknowledgeCoreAsync(actor));
+
+    private async Task<IncidentView> AcknowledgeCoreAsync(string actor)
     {
         RequireOpened();
         if (Incident.State == IncidentStates.Resolved)
@@ -80,7 +83,10 @@ public sealed class IncidentGrain(
         return View();
     }
 
-    public async Task<IncidentView> AddNote(string actor, string text)
+    public Task<IncidentView> AddNote(string actor, string text) =>
+        ChangeAsync(() => AddNoteCoreAsync(actor, text));
+
+    private async Task<IncidentView> AddNoteCoreAsync(string actor, string text)
     {
         RequireOpened();
         if (string.IsNullOrWhiteSpace(text))
@@ -93,7 +99,10 @@ public sealed class IncidentGrain(
         return View();
     }
 
-    public async Task<IncidentView> Resolve(string actor, StructuredFix fix)
+    public Task<IncidentView> Resolve(string actor, StructuredFix fix) =>
+        ChangeAsync(() => ResolveCoreAsync(actor, fix));
+
+    private async Task<IncidentView> ResolveCoreAsync(string actor, StructuredFix fix)
     {
         RequireOpened();
         if (!RuleOfThree.FixKinds.Contains(fix.Kind))
@@ -178,7 +187,10 @@ public sealed class IncidentGrain(
         await ArrangeAckClockAsync();
     }
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        ChangeAsync(() => ReceiveReminderCoreAsync(reminderName, status));
+
+    private async Task ReceiveReminderCoreAsync(string reminderName, TickStatus status)
     {
         if (reminderName != AckReminder)
         {

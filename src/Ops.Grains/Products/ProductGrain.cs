@@ -22,7 +22,7 @@ public sealed class ProductGrain(
     DomainMessenger messenger,
     ICatalogView catalog,
     TimeProvider time,
-    IOptions<OpsLoopOptions> options) : Grain, IProductGrain, IInboxRecipient, IRemindable
+    IOptions<OpsLoopOptions> options) : DomainGrain, IProductGrain, IInboxRecipient, IRemindable
 {
     private const int MaxSymptoms = 5_000;
     private const int MaxChanges = 50;
@@ -58,7 +58,10 @@ public sealed class ProductGrain(
     }
 
     /// <summary>Reminder: resolves firing symptoms whose <c>endsAt</c> passed without a re-send.</summary>
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        ChangeAsync(() => ReceiveReminderCoreAsync(reminderName, status));
+
+    private async Task ReceiveReminderCoreAsync(string reminderName, TickStatus status)
     {
         if (reminderName != LapseReminder)
         {

@@ -15,7 +15,7 @@ public sealed class HeartbeatGrain(
     [PersistentState("heartbeat")] IPersistentState<HeartbeatState> state,
     IInbox inbox,
     IGrainFactory grains,
-    TimeProvider time) : Grain, IHeartbeatGrain, IInboxRecipient, IRemindable
+    TimeProvider time) : DomainGrain, IHeartbeatGrain, IInboxRecipient, IRemindable
 {
     private const string SilenceReminder = "silence";
 
@@ -51,7 +51,10 @@ public sealed class HeartbeatGrain(
         }
     }
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        ChangeAsync(() => ReceiveReminderCoreAsync(reminderName, status));
+
+    private async Task ReceiveReminderCoreAsync(string reminderName, TickStatus status)
     {
         var heartbeat = state.State;
         if (reminderName != SilenceReminder || heartbeat.Silent || heartbeat.LastBeatAt is not { } last)

@@ -66,7 +66,18 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IPersi
         StoreOperation[] operations = delivery is null
             ? [new WriteStateOperation(_activation.GrainId, _stateName, _version, payload)]
             : [new WriteStateOperation(_activation.GrainId, _stateName, _version, payload), new AdvanceInboxCursorOperation(_activation.GrainId, delivery.Record.Offset)];
-        var versions = await _activation.ExecuteFencedAsync(operations, cancellationToken);
+        IReadOnlyList<long> versions;
+        try
+        {
+            versions = await _activation.ExecuteFencedAsync(operations, cancellationToken);
+        }
+        catch
+        {
+            // State was changed in memory but not stored: discard the activation so the next message reloads it.
+            _activation.DeactivateOnIdle();
+            throw;
+        }
+
         _version = versions[0];
         RecordExists = true;
         delivery?.MarkApplied();
