@@ -117,6 +117,38 @@ public sealed class CatalogService : ICatalogView
     public Task<IReadOnlyList<CatalogError>> UpsertAsync(RunbookSpec runbook, CancellationToken cancellationToken = default) =>
         ChangeAsync(overlay => overlay.With(runbook with { DeclaredAt = runbook.DeclaredAt ?? SourceLocation.Api }), cancellationToken);
 
+    /// <summary>
+    /// Creates or replaces every entity of <paramref name="changes"/> at once: all are applied, or none when the
+    /// catalog they would produce together is invalid (the errors are returned).
+    /// </summary>
+    public Task<IReadOnlyList<CatalogError>> UpsertAsync(CatalogOverlay changes, CancellationToken cancellationToken = default) =>
+        ChangeAsync(
+            overlay =>
+            {
+                foreach (var tier in changes.Tiers)
+                {
+                    overlay = overlay.With(tier with { DeclaredAt = tier.DeclaredAt ?? SourceLocation.Api });
+                }
+
+                foreach (var builder in changes.Builders)
+                {
+                    overlay = overlay.With(builder with { DeclaredAt = builder.DeclaredAt ?? SourceLocation.Api });
+                }
+
+                foreach (var product in changes.Products)
+                {
+                    overlay = overlay.With(product with { DeclaredAt = product.DeclaredAt ?? SourceLocation.Api });
+                }
+
+                foreach (var runbook in changes.Runbooks)
+                {
+                    overlay = overlay.With(runbook with { DeclaredAt = runbook.DeclaredAt ?? SourceLocation.Api });
+                }
+
+                return overlay;
+            },
+            cancellationToken);
+
     /// <summary>Validates the would-be catalog; when valid, saves the overlay first, then publishes.</summary>
     private async Task<IReadOnlyList<CatalogError>> ChangeAsync(Func<CatalogOverlay, CatalogOverlay> change, CancellationToken cancellationToken)
     {

@@ -118,6 +118,7 @@ public sealed class PortfolioAndSourcesTests : IAsyncLifetime
             p => p["products"]![0]!["product"]!.GetValue<string>() == "blog" && p["products"]![0]!["incidents"]!.GetValue<int>() == 3,
             "blog to top the tail ranking");
         var blog = portfolio["products"]![0]!;
+        Assert.Equal(240, portfolio["products"]!.AsArray().Single(p => p!["product"]!.GetValue<string>() == "search")!["toilMinutes"]!.GetValue<double>());
         Assert.Equal("retire", blog["recommendation"]!.GetValue<string>());
         Assert.Equal(3, blog["pages"]!.GetValue<int>());
 
@@ -125,6 +126,27 @@ public sealed class PortfolioAndSourcesTests : IAsyncLifetime
         var searchTeam = capacity["builders"]!.AsArray().Single(b => b!["builder"]!.GetValue<string>() == "search-team")!;
         Assert.True(searchTeam["overCapacity"]!.GetValue<bool>(), searchTeam.ToJsonString());
         Assert.Contains(capacity["recommendations"]!.AsArray(), r => r!["builder"]!.GetValue<string>() == "search-team" && r["kind"]!.GetValue<string>() == "retire" && r["product"]!.GetValue<string>() == "blog");
+    }
+
+    [Fact]
+    public async Task A_human_action_without_an_actor_or_with_an_unreadable_body_is_a_problem_naming_the_field()
+    {
+        await using var silo = await OpsSilo.StartAsync(_world);
+        using var anonymous = new HttpClient { BaseAddress = silo.Client.BaseAddress };
+        using (var response = await anonymous.PostAsJsonAsync("/api/v1/builders/shop-team/toil", new { product = "checkout", minutes = 5 }))
+        {
+            var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.NotNull(problem["errors"]!["actor"]);
+        }
+
+        using var unreadable = new StringContent("""{"actor":"li","minutes":"lots"}""", Encoding.UTF8, "application/json");
+        using (var response = await silo.Client.PostAsync("/api/v1/builders/shop-team/toil", unreadable))
+        {
+            var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.NotNull(problem["errors"]!["$.minutes"]);
+        }
     }
 
     [Fact]
@@ -158,7 +180,33 @@ public sealed class PortfolioAndSourcesTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
+        // All or nothing: a valid product sent with a runbook that cannot work for it creates neither.
+        using var half = new StringContent("""
+            apiVersion: ops.orleans/v1
+            kind: Product
+            metadata: { name: ledger }
+            spec: { owner: shop-team }
+            ---
+            apiVersion: ops.orleans/v1
+            kind: Runbook
+            metadata: { name: ledger-rollback }
+            spec:
+              product: ledger
+              remediation:
+                - { name: rollback, rollback: {} }
+            """, Encoding.UTF8, "application/yaml");
+        using (var response = await silo.Client.PostAsync("/api/v1/catalog/documents", half))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
+
+        using (var ledger = await silo.Client.GetAsync("/api/v1/products/ledger"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, ledger.StatusCode);
+        }
+
         var wiki = await silo.GetJsonAsync("/api/v1/products/wiki");
+        Assert.Equal("api:e2e-test", wiki["spec"]!["declaredAt"]!["file"]!.GetValue<string>());
         Assert.Equal("search-team", wiki["spec"]!["owner"]!.GetValue<string>());
         Assert.Contains("wiki", (await silo.GetJsonAsync("/api/v1/products/shop-db"))["dependents"]!.AsArray().Select(d => d!.GetValue<string>()));
     }

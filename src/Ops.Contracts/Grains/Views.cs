@@ -111,8 +111,6 @@ public sealed record RunView
     public IReadOnlyList<StepOutcome> Remediation { get; init; } = [];
 
     public string? ApprovedBy { get; init; }
-
-    public string? IncidentId { get; init; }
 }
 
 /// <summary>A rule-of-three proposal: a runbook version made from three equivalent human fixes.</summary>

@@ -30,6 +30,15 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
                     Detail = StripParameter(argument.Message),
                 };
                 break;
+            case BadHttpRequestException { InnerException: System.Text.Json.JsonException json } bad:
+                var path = string.IsNullOrEmpty(json.Path) ? "body" : json.Path;
+                problem = new ValidationProblemDetails(new Dictionary<string, string[]> { [path] = [json.Message] })
+                {
+                    Status = bad.StatusCode,
+                    Title = $"The request body could not be read at {path}",
+                    Detail = json.Message,
+                };
+                break;
             case BadHttpRequestException bad:
                 problem = new ProblemDetails { Status = bad.StatusCode, Title = "The request could not be read", Detail = bad.InnerException?.Message ?? bad.Message };
                 break;

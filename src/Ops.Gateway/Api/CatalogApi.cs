@@ -38,7 +38,7 @@ public static class CatalogApi
     /// </summary>
     private static async Task<Results<Ok<AppliedDocuments>, ValidationProblem>> ApplyDocumentsAsync(HttpContext context, CatalogService catalog)
     {
-        Actors.Require(null, context);
+        var actor = Actors.Require(null, context);
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var yaml = await reader.ReadToEndAsync(context.RequestAborted);
         var parsed = new CatalogLoader().Parse(yaml, "request");
@@ -47,30 +47,16 @@ public static class CatalogApi
             return ProductsApi.CatalogProblem(parsed.Errors);
         }
 
-        // Applied in dependency order (tiers, builders, products, runbooks), each validated against the whole
-        // catalog; the first invalid entity stops the rest and is reported.
+        // All or nothing: the documents are validated together against the whole catalog, then applied at once.
         var snapshot = parsed.Snapshot;
-        var errors = new List<CatalogError>();
-        foreach (var tier in snapshot.Tiers.Values)
+        var changedBy = ProductsApi.ChangedBy(actor);
+        var errors = await catalog.UpsertAsync(new CatalogOverlay
         {
-            errors.AddRange(await catalog.UpsertAsync(tier with { DeclaredAt = SourceLocation.Api }));
-        }
-
-        foreach (var builder in snapshot.Builders.Values.TakeWhile(_ => errors.Count == 0))
-        {
-            errors.AddRange(await catalog.UpsertAsync(builder with { DeclaredAt = SourceLocation.Api }));
-        }
-
-        foreach (var product in snapshot.Products.Values.TakeWhile(_ => errors.Count == 0))
-        {
-            errors.AddRange(await catalog.UpsertAsync(product with { DeclaredAt = SourceLocation.Api }));
-        }
-
-        foreach (var runbook in snapshot.Runbooks.TakeWhile(_ => errors.Count == 0))
-        {
-            errors.AddRange(await catalog.UpsertAsync(runbook with { DeclaredAt = SourceLocation.Api }));
-        }
-
+            Tiers = [.. snapshot.Tiers.Values.Select(t => t with { DeclaredAt = changedBy })],
+            Builders = [.. snapshot.Builders.Values.Select(b => b with { DeclaredAt = changedBy })],
+            Products = [.. snapshot.Products.Values.Select(p => p with { DeclaredAt = changedBy })],
+            Runbooks = [.. snapshot.Runbooks.Select(r => r with { DeclaredAt = changedBy })],
+        });
         if (errors.Count > 0)
         {
             return ProductsApi.CatalogProblem(errors);

@@ -50,19 +50,19 @@ public static class ProductsApi
 
     private static async Task<Results<Ok<ProductSpec>, ValidationProblem>> UpsertAsync(string name, ProductSpec body, HttpContext context, CatalogService catalog)
     {
-        Actors.Require(null, context);
+        var actor = Actors.Require(null, context);
         if (body.Name != name)
         {
             throw new ArgumentException($"name in the body ('{body.Name}') must equal the name in the path ('{name}').", "name");
         }
 
-        var errors = await catalog.UpsertAsync(body with { DeclaredAt = SourceLocation.Api });
+        var errors = await catalog.UpsertAsync(body with { DeclaredAt = ChangedBy(actor) });
         return errors.Count > 0 ? CatalogProblem(errors) : TypedResults.Ok(catalog.Current.Products[name]);
     }
 
     private static async Task<Results<Ok<ProductSpec>, ValidationProblem, NotFound>> TransferAsync(string name, TransferRequest body, HttpContext context, CatalogService catalog)
     {
-        Actors.Require(body, context);
+        var actor = Actors.Require(body, context);
         if (!catalog.Current.Products.TryGetValue(name, out var spec))
         {
             return TypedResults.NotFound();
@@ -74,19 +74,19 @@ public static class ProductsApi
             throw new ArgumentException($"to: '{to}' is not a builder in the catalog.", "to");
         }
 
-        var errors = await catalog.UpsertAsync(spec with { Owner = to, DeclaredAt = SourceLocation.Api });
+        var errors = await catalog.UpsertAsync(spec with { Owner = to, DeclaredAt = ChangedBy(actor) });
         return errors.Count > 0 ? CatalogProblem(errors) : TypedResults.Ok(catalog.Current.Products[name]);
     }
 
     private static async Task<Results<Ok<ProductSpec>, ValidationProblem, NotFound>> RetireAsync(string name, HumanAction? body, HttpContext context, CatalogService catalog)
     {
-        Actors.Require(body, context);
+        var actor = Actors.Require(body, context);
         if (!catalog.Current.Products.TryGetValue(name, out var spec))
         {
             return TypedResults.NotFound();
         }
 
-        var errors = await catalog.UpsertAsync(spec with { Lifecycle = Lifecycle.Retired, DeclaredAt = SourceLocation.Api });
+        var errors = await catalog.UpsertAsync(spec with { Lifecycle = Lifecycle.Retired, DeclaredAt = ChangedBy(actor) });
         return errors.Count > 0 ? CatalogProblem(errors) : TypedResults.Ok(catalog.Current.Products[name]);
     }
 
@@ -113,6 +113,9 @@ public static class ProductsApi
 
         return TypedResults.Ok(result);
     }
+
+    /// <summary>Where an API change is recorded as declared: <c>api:{actor}</c> (shown as the entity's declaredAt).</summary>
+    internal static SourceLocation ChangedBy(string actor) => new($"api:{actor}", 0);
 
     internal static ValidationProblem CatalogProblem(IReadOnlyList<CatalogError> errors) =>
         TypedResults.ValidationProblem(

@@ -42,11 +42,12 @@ public sealed partial class OpsAgentGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (Agent.Runs.Any(r => r.State == RunStates.Running))
+        if (Agent.Runs.Any(r => r.State == RunStates.Running || (r.State == RunStates.AwaitingApproval && !r.ApprovalRequested))
+            || Agent.Promotions.Any(p => !p.OwnerNotified))
         {
-            // A run was interrupted (crash, hand-off): finish it. Steps with a recorded outcome are not repeated; the
-            // step that was in flight is sent again with the same idempotency key.
-            RegisterGrainTimer(ResumeInterruptedRunsAsync, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            // Work was interrupted (crash, hand-off): finish it. Steps with a recorded outcome are not repeated; the
+            // step that was in flight is sent again with the same idempotency key; notices not yet sent are sent.
+            RegisterGrainTimer(ResumeInterruptedWorkAsync, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
 
         return Task.CompletedTask;
@@ -302,7 +303,7 @@ public sealed partial class OpsAgentGrain(
 
     private async Task HandleFixAsync(FixRecorded message, CancellationToken cancellationToken)
     {
-        var volatileLabels = options.Value.VolatileLabels;
+        var volatileLabels = options.Value.EffectiveVolatileLabels;
         var (classKey, classLabels) = RuleOfThree.SymptomClass(message.Occurrence, volatileLabels);
         var templated = RuleOfThree.Templatize(message.Fix, message.Occurrence, volatileLabels);
         var key = classKey + " :: " + RuleOfThree.Signature(templated);
@@ -343,6 +344,7 @@ public sealed partial class OpsAgentGrain(
                     Guardrails = new GuardrailSpec { MaxRunsPerHour = options.Value.PromotedMaxRunsPerHour, Cooldown = options.Value.PromotedCooldown },
                 },
             };
+            proposed.Example = message.Occurrence;
             entry.PromotionId = proposed.PromotionId;
             Agent.Promotions.Add(proposed);
             LogPromotionProposed(logger, Product, proposed.PromotionId, proposed.Runbook.Name);
@@ -351,11 +353,7 @@ public sealed partial class OpsAgentGrain(
         await state.WriteStateAsync(cancellationToken);
         if (proposed is not null)
         {
-            await NotifyOwnerAsync(
-                proposed.PromotionId,
-                $"Promotion proposed for {Product}: {proposed.Runbook.Name} v{proposed.Runbook.Version} ({templated.Kind} {templated.Target})",
-                message.Occurrence,
-                cancellationToken);
+            await NotifyPromotionAsync(proposed, cancellationToken);
         }
     }
 
@@ -426,14 +424,25 @@ public sealed partial class OpsAgentGrain(
         await ArrangeVerificationAsync();
     }
 
-    private async Task ResumeInterruptedRunsAsync(CancellationToken cancellationToken)
-    {
-        foreach (var run in Agent.Runs.Where(r => r.State == RunStates.Running).ToList())
+    private Task ResumeInterruptedWorkAsync(CancellationToken cancellationToken) =>
+        ChangeAsync(async () =>
         {
-            run.History.Add($"{time.GetUtcNow():O} resumed after an interruption");
-            await ExecuteAsync(run, cancellationToken);
-        }
-    }
+            foreach (var run in Agent.Runs.Where(r => r.State == RunStates.Running).ToList())
+            {
+                run.History.Add($"{time.GetUtcNow():O} resumed after an interruption");
+                await ExecuteAsync(run, cancellationToken);
+            }
+
+            foreach (var run in Agent.Runs.Where(r => r.State == RunStates.AwaitingApproval && !r.ApprovalRequested).ToList())
+            {
+                await RequestApprovalAsync(run, cancellationToken);
+            }
+
+            foreach (var promotion in Agent.Promotions.Where(p => !p.OwnerNotified).ToList())
+            {
+                await NotifyPromotionAsync(promotion, cancellationToken);
+            }
+        });
 
     private StepContext Context(RunState run, string key, ProductSpec? product, bool diagnostic) => new()
     {
@@ -479,7 +488,8 @@ public sealed partial class OpsAgentGrain(
 
     private string? GuardRailViolation(RunbookSpec runbook, DateTimeOffset now)
     {
-        var runs = Agent.Runs.Where(r => r.Runbook.Name == runbook.Name && r.State != RunStates.AwaitingApproval).ToList();
+        // Only runs that acted count: proposals waiting, rejected or expired changed nothing.
+        var runs = Agent.Runs.Where(r => r.Runbook.Name == runbook.Name && r.State is not (RunStates.AwaitingApproval or RunStates.Rejected or RunStates.Expired)).ToList();
         var lastHour = runs.Count(r => r.StartedAt > now - TimeSpan.FromHours(1));
         if (lastHour >= runbook.Guardrails.MaxRunsPerHour)
         {
@@ -542,6 +552,21 @@ public sealed partial class OpsAgentGrain(
     private async Task RequestApprovalAsync(RunState run, CancellationToken cancellationToken)
     {
         await NotifyOwnerAsync(run.RunId, $"Approve {run.Runbook.Name} v{run.Runbook.Version} for {Product}: {run.Occurrence.Summary}", run.Occurrence, cancellationToken);
+        run.ApprovalRequested = true;
+        await state.WriteStateAsync(cancellationToken);
+    }
+
+    private async Task NotifyPromotionAsync(PromotionState promotion, CancellationToken cancellationToken)
+    {
+        var remediation = promotion.Runbook.Remediation.FirstOrDefault();
+        var what = remediation?.Http?.Url ?? remediation?.Command ?? remediation?.Kind.ToString() ?? "";
+        await NotifyOwnerAsync(
+            promotion.PromotionId,
+            $"Promotion proposed for {Product}: {promotion.Runbook.Name} v{promotion.Runbook.Version} ({what})",
+            promotion.Example ?? new SymptomOccurrence { OccurrenceId = promotion.PromotionId, Product = Product, Fingerprint = "" },
+            cancellationToken);
+        promotion.OwnerNotified = true;
+        await state.WriteStateAsync(cancellationToken);
     }
 
     private async Task NotifyOwnerAsync(string subjectId, string title, SymptomOccurrence occurrence, CancellationToken cancellationToken)

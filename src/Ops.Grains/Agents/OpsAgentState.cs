@@ -69,6 +69,9 @@ public sealed class RunState
 
     public string? ApprovedBy { get; set; }
 
+    /// <summary>The owner was asked to approve (false until the notice was sent: resumed after a crash).</summary>
+    public bool ApprovalRequested { get; set; }
+
     public List<string> History { get; set; } = [];
 
     public RunView ToView() => new()
@@ -123,6 +126,12 @@ public sealed class PromotionState
     public DateTimeOffset? DecidedAt { get; set; }
 
     public int SuccessfulApprovedRuns { get; set; }
+
+    /// <summary>The owner was told about the proposal (false until the notice was sent: resumed after a crash).</summary>
+    public bool OwnerNotified { get; set; }
+
+    /// <summary>The occurrence whose fix completed the count (the notice describes it).</summary>
+    public SymptomOccurrence? Example { get; set; }
 
     public PromotionView ToView(string product) => new()
     {

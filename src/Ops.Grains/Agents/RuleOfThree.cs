@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Ops.Contracts.Catalog;
 using Ops.Contracts.Grains;
 
@@ -36,19 +37,24 @@ public static class RuleOfThree
         return (key.ToString(), labels);
     }
 
-    /// <summary>The fix with the occurrence's volatile label values replaced by <c>{{label.NAME}}</c>.</summary>
+    /// <summary>
+    /// The fix with the occurrence's volatile label values replaced by <c>{{label.NAME}}</c>: only where a value
+    /// stands as a whole token (not inside a longer run of letters and digits) and is at least two characters
+    /// long, so <c>instance="1"</c> never rewrites the 1s of an address.
+    /// </summary>
     public static StructuredFix Templatize(StructuredFix fix, SymptomOccurrence occurrence, IReadOnlyCollection<string> volatileLabels)
     {
         var replacements = occurrence.Labels
-            .Where(l => volatileLabels.Contains(l.Key) && l.Value.Length > 0)
+            .Where(l => volatileLabels.Contains(l.Key) && l.Value.Length >= 2)
             .OrderByDescending(l => l.Value.Length)
+            .Select(l => (Pattern: new Regex($"(?<![A-Za-z0-9]){Regex.Escape(l.Value)}(?![A-Za-z0-9])", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)), Template: "{{label." + l.Key + "}}"))
             .ToList();
 
         string Template(string text)
         {
-            foreach (var (name, value) in replacements)
+            foreach (var (pattern, template) in replacements)
             {
-                text = text.Replace(value, "{{label." + name + "}}", StringComparison.Ordinal);
+                text = pattern.Replace(text, template.Replace("$", "$$", StringComparison.Ordinal));
             }
 
             return text;

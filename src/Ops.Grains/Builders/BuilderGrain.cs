@@ -2,6 +2,8 @@ using Microsoft.Extensions.Options;
 using Ops.Contracts.Catalog;
 using Ops.Contracts.Grains;
 using Ops.Grains.Hosting;
+using Ops.Grains.Messaging;
+using Ops.Grains.Portfolio;
 using Ops.Runtime;
 
 namespace Ops.Grains.Builders;
@@ -14,6 +16,7 @@ namespace Ops.Grains.Builders;
 public sealed class BuilderGrain(
     [PersistentState("pager")] IPersistentState<PagerState> state,
     ICatalogView catalog,
+    DomainMessenger messenger,
     TimeProvider time,
     IOptions<OpsLoopOptions> options) : DomainGrain, IBuilderGrain, IInboxRecipient
 {
@@ -41,7 +44,17 @@ public sealed class BuilderGrain(
             throw new ArgumentOutOfRangeException(nameof(minutes), minutes, "minutes must be between 0 and 1440.");
         }
 
-        Pager.AddToil(state.State, new ToilEntry(product, minutes, actor, time.GetUtcNow()));
+        var now = time.GetUtcNow();
+        var toil = new ToilEntry(product, minutes, actor, now);
+        Pager.AddToil(state.State, toil);
+        await messenger.SendAsync([messenger.To<IPortfolioGrain>(PortfolioGrain.Key, new TailEvent
+        {
+            MessageId = $"toil:{Name}:{now.UtcTicks}:{product}",
+            At = now,
+            Product = product,
+            Kind = "toil",
+            Amount = minutes,
+        })]);
         await state.WriteStateAsync();
     }
 

@@ -190,6 +190,9 @@ public sealed class CorrelationGrain(
     {
         var fingerprint = cleared.OccurrenceId.Split('/') is { Length: >= 3 } parts ? string.Join('/', parts[1..^1]) : "";
         var symptomKey = $"{cleared.Product}|{fingerprint}";
+
+        // A symptom that cleared no longer counts as "hurting at once".
+        state.State.Recent.RemoveAll(r => r.SymptomKey == symptomKey);
         return state.State.Open.FirstOrDefault(i => i.SymptomKeys.Contains(symptomKey)) is { } incident
             ? [messenger.To<IIncidentGrain>(incident.IncidentId, cleared)]
             : [];
@@ -197,7 +200,13 @@ public sealed class CorrelationGrain(
 
     private List<Outgoing> Close(IncidentClosed closed)
     {
-        state.State.Open.RemoveAll(i => i.IncidentId == closed.IncidentId);
+        if (state.State.Open.FirstOrDefault(i => i.IncidentId == closed.IncidentId) is { } incident)
+        {
+            // Its symptoms were dealt with: they no longer count towards a new cross-product incident.
+            state.State.Recent.RemoveAll(r => incident.SymptomKeys.Contains(r.SymptomKey));
+            state.State.Open.Remove(incident);
+        }
+
         return [];
     }
 }

@@ -50,7 +50,16 @@ public sealed class OpsLoopOptions
     /// Labels whose values vary between occurrences of the same symptom (instance, pod ...): ignored for the symptom
     /// class and replaced by templates in promoted fixes.
     /// </summary>
-    public List<string> VolatileLabels { get; set; } = ["instance", "pod", "host", "hostname", "node", "container", "ip", "replica"];
+    /// <remarks>
+    /// Null or empty means the defaults (<see cref="DefaultVolatileLabels"/>); a configured list replaces them.
+    /// </remarks>
+    public List<string>? VolatileLabels { get; set; }
+
+    /// <summary>The labels that vary between occurrences when none are configured.</summary>
+    public static readonly IReadOnlyList<string> DefaultVolatileLabels = ["instance", "pod", "host", "hostname", "node", "container", "ip", "replica"];
+
+    /// <summary>The configured volatile labels, or the defaults.</summary>
+    public IReadOnlyList<string> EffectiveVolatileLabels => VolatileLabels is { Count: > 0 } configured ? configured : DefaultVolatileLabels;
 
     /// <summary>How often firing symptoms are checked for a lapsed <c>endsAt</c>. The default value is 1 minute.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]

@@ -183,8 +183,10 @@ public sealed class IncidentGrain(
         outgoing.Add(Indexed(time.GetUtcNow()));
         await messenger.SendAsync(outgoing, cancellationToken);
         await state.WriteStateAsync(cancellationToken);
-        await DeliverPendingAsync(cancellationToken);
+
+        // The reminder first: after a crash before the pages went out, it wakes the incident, which sends them.
         await ArrangeAckClockAsync();
+        await DeliverPendingAsync(cancellationToken);
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
@@ -229,8 +231,8 @@ public sealed class IncidentGrain(
         outgoing.Add(Indexed(now));
         await messenger.SendAsync(outgoing);
         await state.WriteStateAsync();
-        await DeliverPendingAsync(CancellationToken.None);
         await ArrangeAckClockAsync();
+        await DeliverPendingAsync(CancellationToken.None);
     }
 
     private void Open(OpenIncident open, List<Outgoing> outgoing)
@@ -278,6 +280,7 @@ public sealed class IncidentGrain(
         }
 
         AddTimeline(now, "symptom-attached", $"{occurrence.Product}: {occurrence.Summary} ({Describe(reason)})", null);
+        Incident.Title = Title(Incident.Symptoms[0]);
         if (widenTo is { } radius && radius != Incident.BlastRadius && Incident.State != IncidentStates.Resolved)
         {
             Incident.BlastRadius = radius;
@@ -464,7 +467,9 @@ public sealed class IncidentGrain(
     private string Title(SymptomOccurrence first) => Incident.BlastRadius switch
     {
         BlastRadius.Product => $"{first.Product}: {first.Summary}",
-        _ => $"{Incident.RootProduct} ({Describe(Incident.BlastRadius)}, {Incident.Products.Count} products): {first.Summary}",
+        _ when Incident.Products.Count(p => p != Incident.RootProduct) is var affected and > 0 =>
+            $"{Incident.RootProduct} ({Describe(Incident.BlastRadius)}, {affected} affected): {first.Summary}",
+        _ => $"{Incident.RootProduct} ({Describe(Incident.BlastRadius)}): {first.Summary}",
     };
 
     private Outgoing Indexed(DateTimeOffset now) =>

@@ -1,4 +1,5 @@
 using Ops.Contracts;
+using Ops.Contracts.Catalog;
 using Ops.Contracts.Grains;
 using Ops.Contracts.Signals;
 using Ops.Runtime;
@@ -15,6 +16,7 @@ public sealed class HeartbeatGrain(
     [PersistentState("heartbeat")] IPersistentState<HeartbeatState> state,
     IInbox inbox,
     IGrainFactory grains,
+    ICatalogView catalog,
     TimeProvider time) : DomainGrain, IHeartbeatGrain, IInboxRecipient, IRemindable
 {
     private const string SilenceReminder = "silence";
@@ -99,7 +101,10 @@ public sealed class HeartbeatGrain(
             Source = SignalSources.Heartbeat,
             SourceIdentity = Source,
         };
-        var recipient = heartbeat.Product is { } p ? grains.GetGrainId<IProductGrain>(p) : grains.GetGrainId<IUnroutedSignalsGrain>("unrouted");
+        // A source naming no catalogued product is kept on the unrouted list, like any signal nobody can route.
+        var recipient = heartbeat.Product is { } p && catalog.Current.Products.ContainsKey(p)
+            ? grains.GetGrainId<IProductGrain>(p)
+            : grains.GetGrainId<IUnroutedSignalsGrain>("unrouted");
         await inbox.AppendAsync(recipient, InboxKinds.Signal, OpsJson.Serialize(signal), cancellationToken);
     }
 }

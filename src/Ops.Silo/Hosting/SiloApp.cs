@@ -82,8 +82,12 @@ public static class SiloApp
             return Task.CompletedTask;
         }));
         builder.Services.AddProblemDetails();
-        builder.Services.AddExceptionHandler<RuntimeExceptionHandler>();
+        // Domain failures first (404 / 409 / 400 naming the field), then the runtime's (503 / 504 / 400).
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.Services.AddExceptionHandler<RuntimeExceptionHandler>();
+
+        // An unreadable /api/v1 body reaches the exception handler, which names the JSON path that broke.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         var app = builder.Build();
         app.UseExceptionHandler();

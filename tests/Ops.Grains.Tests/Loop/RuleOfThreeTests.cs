@@ -26,6 +26,18 @@ public sealed class RuleOfThreeTests
     }
 
     [Fact]
+    public void Only_whole_tokens_of_two_or_more_characters_are_templated()
+    {
+        var shortValue = Occurrence(("alertname", "BlogDown"), ("instance", "1"));
+        var fix = new StructuredFix { Kind = "http", Target = "http://127.0.0.1:8080/restart/1" };
+        Assert.Equal(fix.Target, RuleOfThree.Templatize(fix, shortValue, Volatile).Target);
+
+        var token = Occurrence(("alertname", "BlogDown"), ("instance", "blog-1"));
+        var both = new StructuredFix { Kind = "http", Target = "http://ops/restart/blog-1?also=blog-10" };
+        Assert.Equal("http://ops/restart/{{label.instance}}?also=blog-10", RuleOfThree.Templatize(both, token, Volatile).Target);
+    }
+
+    [Fact]
     public void Different_targets_or_parameters_are_different_fixes()
     {
         var occurrence = Occurrence(("alertname", "BlogDown"));
