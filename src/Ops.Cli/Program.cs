@@ -1,0 +1,3 @@
+using Ops.Cli.Commands;
+
+return await OpsctlCommand.RunAsync(args);
