@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -71,6 +72,7 @@ internal sealed class Silo : IAsyncDisposable
         Registry = registry;
         Time = time;
         Log = new SiloLog(loggerFactory.CreateLogger("Ops.Runtime.Silo"));
+        Instruments = new RuntimeInstruments(this, services.GetService<IMeterFactory>());
         Partitions = new PartitionTable(new PartitionFunction(Options.PartitionCount), leaseClock);
         Catalog = new Catalog.Catalog(this);
         Serializer = new RuntimeSerializer(() => GrainFactory!);
@@ -102,6 +104,9 @@ internal sealed class Silo : IAsyncDisposable
     public TimeProvider Time { get; }
 
     public SiloLog Log { get; }
+
+    /// <summary>The silo's meters and turn spans.</summary>
+    public RuntimeInstruments Instruments { get; }
 
     public PartitionTable Partitions { get; }
 
@@ -228,6 +233,7 @@ internal sealed class Silo : IAsyncDisposable
             if (collected > 0)
             {
                 Log.IdleCollected(collected);
+                Instruments.ActivationsCollected(collected);
             }
         }
     }

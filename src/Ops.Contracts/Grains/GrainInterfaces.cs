@@ -13,6 +13,9 @@ public interface IOpsAgentGrain : IGrainWithStringKey
 {
     Task<OpsAgentView> Get();
 
+    /// <summary>How many runs the agent started on or after <paramref name="since"/> (the portfolio's tail).</summary>
+    Task<int> CountRunsSince(DateTimeOffset since);
+
     /// <summary>Approves a run waiting for approval (confirm-first) and executes it.</summary>
     Task<RunView> ApproveRun(string runId, string actor);
 

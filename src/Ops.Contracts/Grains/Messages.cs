@@ -26,6 +26,9 @@ public abstract record DomainMessage
     public required string MessageId { get; init; }
 
     public DateTimeOffset At { get; init; }
+
+    /// <summary>The W3C traceparent of the turn that sent it (set by the messenger; null when nothing traces).</summary>
+    public string? TraceParent { get; init; }
 }
 
 /// <summary>One symptom occurrence: a fingerprint going from not firing to firing, until it resolves.</summary>

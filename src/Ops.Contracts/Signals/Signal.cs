@@ -113,6 +113,12 @@ public sealed record Signal
 
     /// <summary>The sender's JSON for this signal, verbatim (one alert of a batch, not the whole batch).</summary>
     public string? RawPayload { get; init; }
+
+    /// <summary>
+    /// The W3C traceparent of the ingest request that accepted the signal (null when nothing traces): the inbox
+    /// delivery continues that trace (docs/observability.md).
+    /// </summary>
+    public string? TraceParent { get; init; }
 }
 
 /// <summary>A deploy or other change recorded on a product (PagerDuty change events; never pages).</summary>

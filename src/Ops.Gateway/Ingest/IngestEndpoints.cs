@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Ops.Contracts.Grains;
 using Ops.Contracts.Signals;
+using Ops.Runtime.Diagnostics;
 
 namespace Ops.Gateway.Ingest;
 
@@ -41,7 +42,7 @@ public static class IngestEndpoints
     /// </summary>
     public static RouteGroupBuilder MapIngestEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("").WithTags("Ingest");
+        var group = routes.MapGroup("").WithTags("Ingest").AddEndpointFilter(IngestTracing.TraceRequestAsync);
         group.MapPost("/api/v1/ingest/alertmanager", PostAlertmanagerWebhookAsync)
             .WithName("IngestAlertmanagerWebhook").Produces<IngestAccepted>(StatusCodes.Status202Accepted).ProducesIngestProblems();
         group.MapPost("/api/v2/alerts", PostAlertmanagerAlertsAsync)

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Ops.Contracts.Signals;
+using Ops.Runtime.Diagnostics;
 
 namespace Ops.Gateway.Ingest;
 
@@ -23,12 +25,14 @@ internal sealed partial class IngestRequestReader
     private readonly TimeProvider _time;
     private readonly IOptions<IngestOptions> _options;
     private readonly ILogger<IngestRequestReader> _logger;
+    private readonly IngestInstruments? _instruments;
 
-    public IngestRequestReader(TimeProvider time, IOptions<IngestOptions> options, ILogger<IngestRequestReader> logger)
+    public IngestRequestReader(TimeProvider time, IOptions<IngestOptions> options, ILogger<IngestRequestReader> logger, IngestInstruments? instruments = null)
     {
         _time = time;
         _options = options;
         _logger = logger;
+        _instruments = instruments;
     }
 
     /// <summary>Receipt time (now), the sender and the options a parser needs.</summary>
@@ -104,6 +108,7 @@ internal sealed partial class IngestRequestReader
     {
         var first = errors.First();
         LogRejected(format, SenderOf(http), StatusCodes.Status400BadRequest, $"{first.Key}: {first.Value[0]}");
+        _instruments?.RecordRejected(FormatLabel(format), StatusCodes.Status400BadRequest);
         return IngestProblems.Invalid(errors, format, pagerDuty);
     }
 
@@ -111,8 +116,20 @@ internal sealed partial class IngestRequestReader
     {
         var status = (problem as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status400BadRequest;
         LogRejected(format, SenderOf(http), status, reason);
+        _instruments?.RecordRejected(FormatLabel(format), status);
         return new JsonBody(null, problem);
     }
+
+    /// <summary>The <c>format</c> label of the ingest metrics: the wire format's <see cref="SignalSources"/> name.</summary>
+    private static string FormatLabel(string format) => format switch
+    {
+        "Alertmanager webhook" => SignalSources.AlertmanagerWebhook,
+        "Alertmanager /api/v2/alerts" => SignalSources.AlertmanagerApi,
+        "PagerDuty Events v2" => SignalSources.PagerDuty,
+        "PagerDuty change event" => "pagerduty-change",
+        "generic signals" => SignalSources.Generic,
+        _ => format,
+    };
 
     private static string? UnsupportedContent(HttpRequest request)
     {

@@ -3,6 +3,7 @@ using Ops.Contracts;
 using Ops.Contracts.Grains;
 using Ops.Contracts.Signals;
 using Ops.Runtime;
+using Ops.Runtime.Diagnostics;
 
 namespace Ops.Gateway.Ingest;
 
@@ -26,20 +27,23 @@ public sealed partial class SignalIntake
     private readonly IGrainFactory _grains;
     private readonly SignalRouter _router;
     private readonly ILogger<SignalIntake> _logger;
+    private readonly IngestInstruments? _instruments;
 
-    public SignalIntake(IInbox inbox, IGrainFactory grains, SignalRouter router, ILogger<SignalIntake> logger)
+    public SignalIntake(IInbox inbox, IGrainFactory grains, SignalRouter router, ILogger<SignalIntake> logger, IngestInstruments? instruments = null)
     {
         _inbox = inbox;
         _grains = grains;
         _router = router;
         _logger = logger;
+        _instruments = instruments;
     }
 
     /// <summary>Routes <paramref name="signals"/>, appends them all durably, and returns them with their product set.</summary>
     public async Task<IntakeReceipt> AcceptAsync(IReadOnlyList<Signal> signals, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(signals);
-        var routed = signals.Select(signal => signal with { Product = _router.Route(signal) }).ToList();
+        var traceParent = OpsTracing.CurrentTraceParent();
+        var routed = signals.Select(signal => signal with { Product = _router.Route(signal), TraceParent = traceParent }).ToList();
         var records = routed.Select(signal => new InboxAppend(RecipientFor(signal.Product), InboxKinds.Signal, OpsJson.Serialize(signal))).ToList();
         if (records.Count > 0)
         {
@@ -47,6 +51,11 @@ public sealed partial class SignalIntake
         }
 
         var receipt = new IntakeReceipt(routed);
+        foreach (var format in routed.GroupBy(s => (s.Source, Routed: s.Product is not null)))
+        {
+            _instruments?.RecordAccepted(format.Key.Source, format.Key.Routed, format.Count());
+        }
+
         if (receipt.Unrouted > 0)
         {
             LogUnrouted(receipt.Unrouted, routed.First(s => s.Product is null).Fingerprint, routed[0].SourceIdentity);
@@ -61,6 +70,7 @@ public sealed partial class SignalIntake
         ArgumentNullException.ThrowIfNull(change);
         var routed = change with { Product = _router.Route(change) };
         await _inbox.AppendAsync([new InboxAppend(RecipientFor(routed.Product), InboxKinds.Change, OpsJson.Serialize(routed))], cancellationToken);
+        _instruments?.RecordAccepted("pagerduty-change", routed.Product is not null);
         if (routed.Product is null)
         {
             LogUnroutedChange(routed.RoutingKey, routed.SourceIdentity);
@@ -75,6 +85,7 @@ public sealed partial class SignalIntake
         ArgumentNullException.ThrowIfNull(beat);
         var recipient = _grains.GetGrainId<IHeartbeatGrain>(beat.Source);
         await _inbox.AppendAsync([new InboxAppend(recipient, InboxKinds.Heartbeat, OpsJson.Serialize(beat))], cancellationToken);
+        _instruments?.RecordAccepted(SignalSources.Heartbeat, beat.Product is not null);
     }
 
     private GrainId RecipientFor(string? product) =>

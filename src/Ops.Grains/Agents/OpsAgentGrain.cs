@@ -7,9 +7,9 @@ using Ops.Grains.Correlation;
 using Ops.Grains.Hosting;
 using Ops.Grains.Messaging;
 using Ops.Grains.Notifications;
-using Ops.Grains.Portfolio;
 using Ops.Grains.Remediation;
 using Ops.Runtime;
+using Ops.Runtime.Diagnostics;
 
 namespace Ops.Grains.Agents;
 
@@ -51,6 +51,12 @@ public sealed partial class OpsAgentGrain(
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task<int> CountRunsSince(DateTimeOffset since)
+    {
+        var from = (int)(since.ToUnixTimeSeconds() / 86_400);
+        return Task.FromResult(Agent.RunsByDay.Where(d => d.Key >= from).Sum(d => d.Value));
     }
 
     public Task<OpsAgentView> Get() => Task.FromResult(new OpsAgentView
@@ -108,6 +114,7 @@ public sealed partial class OpsAgentGrain(
         {
             run.State = RunStates.NotVerified;
             run.FinishedAt = now;
+            RecordFinished(run);
             Agent.RunsFailed++;
             run.History.Add($"{now:O} not verified: the symptom did not resolve within {run.Runbook.Verification.Window}");
             outgoing.Add(Escalate(run.Occurrence, EscalationReason.NotVerified, $"the symptom did not resolve within {run.Runbook.Verification.Window} after {run.Runbook.Name} v{run.Runbook.Version}", run.RunId));
@@ -135,6 +142,7 @@ public sealed partial class OpsAgentGrain(
 
         run.ApprovedBy = actor;
         run.State = RunStates.Running;
+        CountRun(time.GetUtcNow());
         run.History.Add($"{time.GetUtcNow():O} approved by {actor}");
         await state.WriteStateAsync();
         await ExecuteAsync(run, CancellationToken.None);
@@ -155,6 +163,7 @@ public sealed partial class OpsAgentGrain(
         var now = time.GetUtcNow();
         run.State = RunStates.Rejected;
         run.FinishedAt = now;
+        RecordFinished(run);
         run.History.Add($"{now:O} rejected by {actor}");
         if (Agent.Open.TryGetValue(run.Occurrence.OccurrenceId, out var open))
         {
@@ -273,6 +282,7 @@ public sealed partial class OpsAgentGrain(
             {
                 run.State = RunStates.Verified;
                 run.FinishedAt = now;
+                RecordFinished(run);
                 run.History.Add($"{now:O} verified: the symptom resolved");
                 Agent.RunsSucceeded++;
                 CountApprovedSuccess(run);
@@ -282,6 +292,7 @@ public sealed partial class OpsAgentGrain(
             {
                 run.State = RunStates.Expired;
                 run.FinishedAt = now;
+                RecordFinished(run);
                 run.History.Add($"{now:O} the symptom resolved before anyone approved the run");
             }
         }
@@ -374,7 +385,12 @@ public sealed partial class OpsAgentGrain(
             var step = run.Runbook.Remediation[i];
             var key = $"{run.RunId}:remediate:{i.ToString(CultureInfo.InvariantCulture)}";
             run.History.Add($"{time.GetUtcNow():O} step {step.Name} started ({key})");
-            await state.WriteStateAsync(cancellationToken);
+            if (i > 0)
+            {
+                // Record the intent before acting (a replay resends the same key). The first step needs no write
+                // of its own: the run was stored as running, with no step done, just before.
+                await state.WriteStateAsync(cancellationToken);
+            }
             var outcome = await executor.RunAsync(step, Context(run, key, product, diagnostic: false), cancellationToken);
             run.Remediation.Add(outcome);
             if (!outcome.Succeeded)
@@ -384,15 +400,13 @@ public sealed partial class OpsAgentGrain(
         }
 
         var now = time.GetUtcNow();
-        var outgoing = new List<Outgoing>
-        {
-            messenger.To<IPortfolioGrain>(PortfolioGrain.Key, new TailEvent { MessageId = $"{run.RunId}:tail", At = now, Product = Product, Kind = "run" }),
-        };
+        var outgoing = new List<Outgoing>();
         if (run.Remediation.Any(o => !o.Succeeded))
         {
             var failed = run.Remediation.First(o => !o.Succeeded);
             run.State = RunStates.Failed;
             run.FinishedAt = now;
+            RecordFinished(run);
             Agent.RunsFailed++;
             run.History.Add($"{now:O} failed at {failed.Step}: {failed.Error}");
             if (Agent.Open.TryGetValue(run.Occurrence.OccurrenceId, out var open))
@@ -414,6 +428,7 @@ public sealed partial class OpsAgentGrain(
             // The symptom resolved while the run was being approved or executed.
             run.State = RunStates.Verified;
             run.FinishedAt = now;
+            RecordFinished(run);
             Agent.RunsSucceeded++;
             CountApprovedSuccess(run);
             run.History.Add($"{now:O} verified: the symptom had already resolved");
@@ -631,6 +646,11 @@ public sealed partial class OpsAgentGrain(
     private void AddRun(RunState run)
     {
         Agent.Runs.Add(run);
+        if (run.State != RunStates.AwaitingApproval)
+        {
+            CountRun(run.StartedAt);
+        }
+
         while (Agent.Runs.Count > MaxRuns)
         {
             var finished = Agent.Runs.FindIndex(r => r.FinishedAt is not null);
@@ -640,6 +660,20 @@ public sealed partial class OpsAgentGrain(
             }
 
             Agent.Runs.RemoveAt(finished);
+        }
+    }
+
+    /// <summary>Counts a run that reached its outcome (metric ops.remediation.runs).</summary>
+    private void RecordFinished(RunState run) => (ServiceProvider.GetService(typeof(LoopInstruments)) as LoopInstruments)?.RecordRunFinished(run.State);
+
+    /// <summary>Counts a run that acts towards the product's maintenance tail (kept for a year).</summary>
+    private void CountRun(DateTimeOffset at)
+    {
+        var day = (int)(at.ToUnixTimeSeconds() / 86_400);
+        Agent.RunsByDay[day] = Agent.RunsByDay.GetValueOrDefault(day) + 1;
+        foreach (var old in Agent.RunsByDay.Keys.Where(d => d <= day - 366).ToList())
+        {
+            Agent.RunsByDay.Remove(old);
         }
     }
 

@@ -24,6 +24,9 @@ public sealed class OpsAgentState
 
     public ChangeEvent? LastChange { get; set; }
 
+    /// <summary>Runs started per day (days since the Unix epoch): the portfolio reads the tail from here.</summary>
+    public Dictionary<int, int> RunsByDay { get; set; } = [];
+
     public int RunsSucceeded { get; set; }
 
     public int RunsFailed { get; set; }

@@ -9,6 +9,7 @@ using Ops.Grains.Messaging;
 using Ops.Grains.Notifications;
 using Ops.Grains.Portfolio;
 using Ops.Runtime;
+using Ops.Runtime.Diagnostics;
 
 namespace Ops.Grains.Incidents;
 
@@ -33,6 +34,9 @@ public sealed class IncidentGrain(
     private string IncidentId => this.GetPrimaryKeyString();
 
     private IncidentState Incident => state.State;
+
+    /// <summary>The loop's metrics (pages, acknowledgement latency); null when the host registered none.</summary>
+    private LoopInstruments? Instruments => ServiceProvider.GetService(typeof(LoopInstruments)) as LoopInstruments;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -67,6 +71,7 @@ public sealed class IncidentGrain(
         Incident.AcknowledgedBy = actor;
         Incident.AcknowledgedAt = now;
         Incident.AckDeadline = null;
+        Instruments?.RecordAcknowledged(Incident.Severity.ToString().ToLowerInvariant(), now - Incident.OpenedAt);
         AddTimeline(now, "acknowledged", $"acknowledged by {actor} after {FormatDuration(now - Incident.OpenedAt)}", actor);
         var outgoing = new List<Outgoing> { Indexed(now) };
         foreach (var page in Incident.Pages.Where(p => p.Reason != "informed"))
@@ -410,6 +415,7 @@ public sealed class IncidentGrain(
             }
 
             page.Sent = true;
+            Instruments?.RecordPage(page.Reason);
         }
 
         await state.WriteStateAsync(cancellationToken);

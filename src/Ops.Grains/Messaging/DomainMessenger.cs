@@ -1,6 +1,7 @@
 using Ops.Contracts;
 using Ops.Contracts.Grains;
 using Ops.Runtime;
+using Ops.Runtime.Diagnostics;
 
 namespace Ops.Grains.Messaging;
 
@@ -20,9 +21,11 @@ public sealed class DomainMessenger(IInbox inbox, IGrainFactory grains)
         }
 
         var appends = new InboxAppend[messages.Count];
+        var traceParent = OpsTracing.CurrentTraceParent();
         for (var i = 0; i < messages.Count; i++)
         {
-            appends[i] = new InboxAppend(messages[i].Recipient, InboxKinds.Message, OpsJson.Serialize<DomainMessage>(messages[i].Message));
+            var message = traceParent is null || messages[i].Message.TraceParent is not null ? messages[i].Message : messages[i].Message with { TraceParent = traceParent };
+            appends[i] = new InboxAppend(messages[i].Recipient, InboxKinds.Message, OpsJson.Serialize<DomainMessage>(message));
         }
 
         await inbox.AppendAsync(appends, cancellationToken);

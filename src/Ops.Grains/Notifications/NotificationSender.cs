@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Ops.Contracts.Catalog;
 using Ops.Contracts.Grains;
+using Ops.Runtime.Diagnostics;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -28,12 +29,14 @@ internal sealed partial class NotificationSender : INotificationSender, IDisposa
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<NotificationSender> _logger;
     private readonly NotificationPipelines _pipelines;
+    private readonly LoopInstruments? _instruments;
 
-    public NotificationSender(IHttpClientFactory httpClients, IOptions<NotificationOptions> options, TimeProvider timeProvider, ILogger<NotificationSender> logger)
+    public NotificationSender(IHttpClientFactory httpClients, IOptions<NotificationOptions> options, TimeProvider timeProvider, ILogger<NotificationSender> logger, LoopInstruments? instruments = null)
     {
         _httpClients = httpClients;
         _timeProvider = timeProvider;
         _logger = logger;
+        _instruments = instruments;
         _pipelines = new NotificationPipelines(options.Value, timeProvider);
     }
 
@@ -43,6 +46,7 @@ internal sealed partial class NotificationSender : INotificationSender, IDisposa
         ArgumentNullException.ThrowIfNull(notice);
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
         cancellationToken.ThrowIfCancellationRequested();
+        using var span = LoopTracing.StartNotification(KindLabel(channel.Kind), notice.IncidentId, notice.Reason, notice.Recipient);
 
         if (!Uri.TryCreate(channel.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
@@ -107,6 +111,8 @@ internal sealed partial class NotificationSender : INotificationSender, IDisposa
 
     private DeliveryView Report(ChannelSpec channel, PageNotice notice, string idempotencyKey, Delivery delivery, string? host = null)
     {
+        _instruments?.RecordNotification(KindLabel(channel.Kind), delivery.Delivered);
+        LoopTracing.EndNotification(delivery.Delivered, delivery.Attempts, delivery.StatusCode, delivery.Error);
         if (!delivery.Delivered)
         {
             LogDeliveryFailed(_logger, channel.Kind, host ?? "(no host)", notice.IncidentId, notice.Recipient, delivery.Attempts, delivery.Error);
@@ -124,6 +130,14 @@ internal sealed partial class NotificationSender : INotificationSender, IDisposa
             IdempotencyKey = idempotencyKey,
         };
     }
+
+    /// <summary>The <c>channel</c> label of a delivery: webhook, slack or teams.</summary>
+    private static string KindLabel(ChannelKind kind) => kind switch
+    {
+        ChannelKind.Slack => "slack",
+        ChannelKind.Teams => "teams",
+        _ => "webhook",
+    };
 
     /// <summary>What one delivery saw across its attempts (the last answer's status, how many attempts).</summary>
     private sealed class Delivery

@@ -10,8 +10,9 @@ namespace Ops.Grains.Portfolio;
 /// <summary>
 /// The portfolio: every product's maintenance tail (incidents, pages, remediation runs, toil) over a trailing
 /// window against its declared value, with keep / simplify / retire recommendations, and capacity recommendations
-/// (transfer a product to a builder with room, or retire) for builders over their carrying capacity. Tail facts
-/// arrive as messages from incidents and agents; builders' load is asked of the builder grains.
+/// (transfer a product to a builder with room, or retire) for builders over their carrying capacity. Incidents, pages
+/// and toil arrive as messages; remediation runs are counted by the agents and, like builders' load, asked for when
+/// the portfolio is read.
 /// </summary>
 [GrainType("portfolio")]
 public sealed class PortfolioGrain(
@@ -46,6 +47,8 @@ public sealed class PortfolioGrain(
                 }
             }
 
+            // Runs are counted by each product's agent (one grain write per run would make this singleton a hot spot).
+            tail.Runs += await GrainFactory.GetGrain<IOpsAgentGrain>(product.Name).CountRunsSince(DateTimeOffset.FromUnixTimeSeconds((long)(today - windowDays + 1) * 86_400));
             var cost = (tail.Incidents * HoursPerIncident) + (tail.Pages * HoursPerPage) + (tail.Runs * HoursPerRun) + (tail.ToilMinutes / 60);
             var (recommendation, why) = Recommend(product, cost);
             entries.Add(new PortfolioEntry

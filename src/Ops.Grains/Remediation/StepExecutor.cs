@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Ops.Contracts.Catalog;
 using Ops.Contracts.Grains;
+using Ops.Runtime.Diagnostics;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -43,6 +44,7 @@ internal sealed partial class StepExecutor : IStepExecutor, IDisposable
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
         var started = _timeProvider.GetTimestamp();
+        using var span = LoopTracing.StartRemediationStep(context.Product, step.Name, step.Kind.ToString(), context.IdempotencyKey, context.IsDiagnostic);
         var outcome = step.Kind switch
         {
             StepKind.Http when step.Http is null => Failed(step, context, $"http step '{step.Name}' has no http call"),
@@ -56,6 +58,7 @@ internal sealed partial class StepExecutor : IStepExecutor, IDisposable
         };
 
         outcome = outcome with { DurationMs = _timeProvider.GetElapsedTime(started).TotalMilliseconds };
+        LoopTracing.EndRemediationStep(span, outcome.Succeeded, outcome.Attempts, outcome.StatusCode, outcome.Error);
         if (!outcome.Succeeded)
         {
             LogStepFailed(_logger, step.Name, step.Kind, context.Product, outcome.Attempts, outcome.Error);

@@ -221,6 +221,7 @@ internal sealed partial class Activation
             }
 
             _silo.Log.Activated(GrainId, PartitionId, BirthEpoch);
+            _silo.Instruments.ActivationCreated(Class);
         }
         catch (Exception exception)
         {

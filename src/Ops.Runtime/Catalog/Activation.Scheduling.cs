@@ -177,6 +177,7 @@ internal sealed partial class Activation : IThreadPoolWorkItem
         }
 
         Task task;
+        var telemetry = _silo.Instruments.BeginTurn(this, turn);
         try
         {
             task = turn.RunTurn(this);
@@ -186,6 +187,7 @@ internal sealed partial class Activation : IThreadPoolWorkItem
             task = Task.FromException(exception);
         }
 
+        telemetry.Dispose();
         if (task.IsCompleted)
         {
             CompleteTurn(turn, task);
@@ -235,6 +237,7 @@ internal sealed partial class Activation : IThreadPoolWorkItem
             schedule = ScheduleIfNeededLocked();
         }
 
+        _silo.Instruments.EndTurn(this, turn, task);
         var previous = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(null);
         try

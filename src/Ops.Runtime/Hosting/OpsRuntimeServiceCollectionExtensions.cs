@@ -35,6 +35,7 @@ public static class OpsRuntimeServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(Silo.LeaseClockKey, TimeProvider.System);
+        services.AddMetrics();
         var grainClasses = builder.GrainClasses.ToList();
         services.AddSingleton(_ => new GrainTypeRegistry(grainClasses));
         services.AddSingleton<Silo>();

@@ -1,3 +1,4 @@
+using Ops.Runtime.Diagnostics;
 using Ops.Runtime.Hosting;
 using System.Collections.Concurrent;
 using Ops.Runtime.Partitioning;
@@ -40,6 +41,7 @@ internal sealed class InboxService : IInbox, IPartitionListener
     public async ValueTask<InboxReceipt> AppendAsync(GrainId recipient, string kind, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
         var partitionId = Validate(recipient, kind);
+        using var span = RuntimeInstruments.StartInboxAppend(1);
         var receipts = await WriterOf(partitionId).AppendAsync([(new InboxAppend(recipient, kind, payload), partitionId)]).WaitAsync(cancellationToken);
         return receipts[0];
     }
@@ -53,6 +55,7 @@ internal sealed class InboxService : IInbox, IPartitionListener
         }
 
         var routed = records.Select(r => (Record: r, PartitionId: Validate(r.Recipient, r.Kind))).ToList();
+        using var span = RuntimeInstruments.StartInboxAppend(records.Count);
         var groups = routed.Select((r, index) => (r, index)).GroupBy(x => WriterIndex(x.r.PartitionId)).ToList();
         var receipts = new InboxReceipt[records.Count];
         var writes = groups.Select(async group =>

@@ -59,6 +59,7 @@ internal sealed class GrainCallSender(Silo silo)
             call.Copier = silo.Serializer;
         }
 
+        silo.Instruments.CallSent(grainClass, call);
         silo.Catalog.Dispatch(target, grainClass, call);
     }
 }

@@ -166,6 +166,7 @@ internal sealed class LeaseManager
         if (acquired.Count > 0)
         {
             _silo.Log.PartitionsAcquired(acquired.Count, Ranges(acquired.Select(l => l.PartitionId)));
+            _silo.Instruments.LeasesAcquired(acquired.Count);
         }
 
         foreach (var lease in acquired)
@@ -224,6 +225,7 @@ internal sealed class LeaseManager
     private void OnLost(int partitionId, long epoch)
     {
         _silo.Log.PartitionLost(partitionId, epoch);
+        _silo.Instruments.LeaseLost();
         foreach (var listener in _listeners)
         {
             listener.OnPartitionLost(partitionId, epoch);

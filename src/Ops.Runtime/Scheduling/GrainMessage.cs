@@ -38,6 +38,15 @@ internal abstract class GrainMessage : SynchronizationContext
     /// <summary>Set once the caller has been answered with a timeout; the turn may still be running.</summary>
     public bool TimedOut { get; set; }
 
+    /// <summary>The activity current where a call was made; its trace continues in the turn (Diagnostics/RuntimeInstruments).</summary>
+    public System.Diagnostics.Activity? CallerActivity { get; set; }
+
+    /// <summary>The span of the running turn, when traced.</summary>
+    public System.Diagnostics.Activity? TurnActivity { get; set; }
+
+    /// <summary>When the turn started (a <see cref="System.Diagnostics.Stopwatch"/> timestamp); 0 before it starts.</summary>
+    public long TurnStartedAt { get; set; }
+
     /// <summary>A silo-unique id of this turn, assigned on first use (call chains refer to it).</summary>
     public long TurnId
     {

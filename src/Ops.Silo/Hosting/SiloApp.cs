@@ -9,6 +9,7 @@ using Ops.Catalog;
 using Ops.Contracts;
 using Ops.Contracts.Catalog;
 using Ops.Gateway.Api;
+using Ops.Gateway.Console;
 using Ops.Gateway.Ingest;
 using Ops.Grains.Hosting;
 using Ops.Grains.Products;
@@ -18,6 +19,7 @@ using Ops.Runtime.Catalog;
 using Ops.Runtime.Hosting;
 using Ops.Runtime.Storage;
 using Ops.Silo.Samples;
+using Ops.Telemetry;
 
 namespace Ops.Silo.Hosting;
 
@@ -67,6 +69,7 @@ public static class SiloApp
         builder.Services.AddSingleton<ICatalogView>(catalog);
         builder.Services.AddOpsGrains(builder.Configuration);
         builder.Services.AddOpsIngest(builder.Configuration);
+        builder.AddOpsTelemetry();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             // The API speaks the product's one JSON shape (OpsJson): camelCase, enums as kebab-case strings, no nulls.
@@ -93,6 +96,7 @@ public static class SiloApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync });
+        app.MapOpsMetrics();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealthAsync });
         app.MapGet("/", (ISiloDiagnostics silo, IOptions<SiloOptions> options) => TypedResults.Ok(new
         {
@@ -114,7 +118,8 @@ public static class SiloApp
                 "GET  /api/v1/portfolio",
                 "GET  /health/ready",
             },
-        }));
+        })).ServeConsoleToBrowsers();
+        app.MapConsole();
         app.MapOpenApi();
         app.MapIngestEndpoints();
         app.MapIncidentsApiV1();
