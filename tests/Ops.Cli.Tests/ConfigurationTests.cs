@@ -1,5 +1,6 @@
 using Ops.Cli.Configuration;
 using Ops.Cli.Tests.Harness;
+using Ops.Silo.Testing;
 
 namespace Ops.Cli.Tests;
 
@@ -97,11 +98,11 @@ public sealed class ConfigFileProcessTests(CliSilo silo)
 /// <summary>What opsctl puts on the wire, read by a plain HTTP server standing in for the gateway.</summary>
 public sealed class WireTests : IAsyncLifetime
 {
-    private ChannelReceiver? _gateway;
+    private LoopbackWorld? _gateway;
 
-    private ChannelReceiver Gateway => _gateway!;
+    private LoopbackWorld Gateway => _gateway!;
 
-    public async Task InitializeAsync() => _gateway = await ChannelReceiver.StartAsync();
+    public async Task InitializeAsync() => _gateway = await LoopbackWorld.StartAsync();
 
     public async Task DisposeAsync() => await Gateway.DisposeAsync();
 
@@ -113,7 +114,7 @@ public sealed class WireTests : IAsyncLifetime
         var run = await opsctl.RunAsync("incidents", "ack", "inc-0123456789ab", "--output", "json");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        var request = Assert.Single(Gateway.Requests);
+        var request = Assert.Single(Gateway.All);
         Assert.Equal("POST", request.Method);
         Assert.Equal("/api/v1/incidents/inc-0123456789ab/acknowledge", request.Path);
         Assert.Equal("Bearer s3cret", request.Authorization);

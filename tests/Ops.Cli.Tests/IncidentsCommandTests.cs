@@ -1,4 +1,5 @@
 using Ops.Cli.Tests.Harness;
+using Ops.Silo.Testing;
 
 namespace Ops.Cli.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Ops.Console.Tests.Harness;
+using Ops.Silo.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace Ops.Console.Tests;
@@ -22,7 +23,7 @@ public sealed class ConsolePagesTests(Chromium chromium) : IAsyncLifetime
     [SkippableFact]
     public async Task Every_page_renders_a_busy_silo_from_the_silo_alone()
     {
-        await using var silo = await OpsSilo.StartAsync(_world, "--Loop:PromotionThreshold", "1");
+        await using var silo = await TestPortfolio.StartSiloAsync(_world, "--Loop:PromotionThreshold", "1");
         var platform = await BusyAsync(silo);
         await using var tab = await chromium.OpenAsync(silo, actor: "amara");
         var page = tab.Page;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Ops.Console.Tests.Harness;
+using Ops.Silo.Testing;
 
 namespace Ops.Console.Tests;
 
@@ -14,7 +15,7 @@ public sealed class ConsoleServingTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _world = await LoopbackWorld.StartAsync();
-        _silo = await OpsSilo.StartAsync(_world);
+        _silo = await TestPortfolio.StartSiloAsync(_world);
     }
 
     public async Task DisposeAsync()

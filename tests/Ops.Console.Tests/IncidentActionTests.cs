@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using Ops.Console.Tests.Harness;
+using Ops.Silo.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace Ops.Console.Tests;
@@ -17,7 +18,7 @@ public sealed class IncidentActionTests(Chromium chromium) : IAsyncLifetime
     [SkippableFact]
     public async Task Acknowledging_and_resolving_by_clicks_changes_the_incident_seen_through_the_API()
     {
-        await using var silo = await OpsSilo.StartAsync(_world);
+        await using var silo = await TestPortfolio.StartSiloAsync(_world);
         await silo.SignalAsync(new { product = "blog", name = "BlogDown", severity = "error", summary = "blog answers 502", labels = new { instance = "blog-1" } });
         var id = await silo.IncidentIdAsync("blog");
         await using var tab = await chromium.OpenAsync(silo, actor: "amara");
@@ -59,7 +60,7 @@ public sealed class IncidentActionTests(Chromium chromium) : IAsyncLifetime
     [SkippableFact]
     public async Task An_action_waits_for_a_name_and_is_recorded_under_the_name_entered()
     {
-        await using var silo = await OpsSilo.StartAsync(_world);
+        await using var silo = await TestPortfolio.StartSiloAsync(_world);
         await silo.SignalAsync(new { product = "blog", name = "BlogDown", severity = "error", summary = "blog answers 502" });
         var id = await silo.IncidentIdAsync("blog");
         await using var tab = await chromium.OpenAsync(silo, actor: null);

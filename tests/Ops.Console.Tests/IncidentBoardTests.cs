@@ -1,4 +1,5 @@
 using Ops.Console.Tests.Harness;
+using Ops.Silo.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace Ops.Console.Tests;
@@ -16,7 +17,7 @@ public sealed class IncidentBoardTests(Chromium chromium) : IAsyncLifetime
     [SkippableFact]
     public async Task A_signal_sent_through_the_API_appears_on_the_open_board()
     {
-        await using var silo = await OpsSilo.StartAsync(_world);
+        await using var silo = await TestPortfolio.StartSiloAsync(_world);
         await using var tab = await chromium.OpenAsync(silo);
         await tab.GotoAsync("incidents");
         await Expect(tab.Page.Locator(".column-open")).ToContainTextAsync("Nothing open");

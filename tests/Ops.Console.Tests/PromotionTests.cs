@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Ops.Console.Tests.Harness;
+using Ops.Silo.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace Ops.Console.Tests;
@@ -18,7 +19,7 @@ public sealed class PromotionTests(Chromium chromium) : IAsyncLifetime
     [SkippableFact]
     public async Task Promoting_by_click_makes_the_next_occurrence_remediate_automatically()
     {
-        await using var silo = await OpsSilo.StartAsync(_world, "--Loop:PromotionThreshold", "1");
+        await using var silo = await TestPortfolio.StartSiloAsync(_world, "--Loop:PromotionThreshold", "1");
         await silo.SendAlertsAsync(OpsSilo.Alert("blog", "BlogDown", "error", instance: "blog-1"));
         var incident = await silo.IncidentIdAsync("blog");
         await silo.PostActionAsync($"/api/v1/incidents/{incident}/resolve", new
@@ -66,7 +67,7 @@ public sealed class PromotionTests(Chromium chromium) : IAsyncLifetime
     [SkippableFact]
     public async Task Approving_a_waiting_run_by_click_runs_its_remediation()
     {
-        await using var silo = await OpsSilo.StartAsync(_world);
+        await using var silo = await TestPortfolio.StartSiloAsync(_world);
         await silo.SendAlertsAsync(OpsSilo.Alert("checkout", "CheckoutHighErrorRate", "critical", summary: "5xx at 7% after deploy"));
         var run = await Eventually.HoldsAsync(
             async () => (await silo.GetJsonAsync("/api/v1/products/checkout/agent"))["runs"]!.AsArray().FirstOrDefault(),

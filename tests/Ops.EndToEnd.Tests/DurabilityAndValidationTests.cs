@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ops.EndToEnd.Tests.Harness;
+using Ops.Silo.Testing;
 
 namespace Ops.EndToEnd.Tests;
 
@@ -30,7 +31,7 @@ public sealed class DurabilityAndValidationTests : IAsyncLifetime
     [Fact]
     public async Task Signals_accepted_before_a_kill_are_each_processed_once_after_restart_and_no_action_runs_twice()
     {
-        var config = TestPortfolio.Write(_directory, _world.BaseUrl);
+        var config = TestPortfolio.For(_world.BaseUrl).Write(_directory);
         var data = Path.Combine(_directory, "data");
 
         // First life: accept and store, but do not process (the kill lands between the 202 and the processing).
@@ -79,7 +80,7 @@ public sealed class DurabilityAndValidationTests : IAsyncLifetime
     [Fact]
     public async Task A_catalog_with_a_broken_runbook_is_refused_with_file_line_and_field()
     {
-        var config = TestPortfolio.Write(_directory, _world.BaseUrl);
+        var config = TestPortfolio.For(_world.BaseUrl).Write(_directory);
         var runbook = Path.Combine(config, "runbooks", "broken.yaml");
         await File.WriteAllTextAsync(runbook, """
             apiVersion: ops.orleans/v1
@@ -103,7 +104,7 @@ public sealed class DurabilityAndValidationTests : IAsyncLifetime
     [Fact]
     public async Task Malformed_payloads_of_every_format_get_a_problem_naming_the_field_and_nothing_is_stored()
     {
-        await using var silo = await OpsSilo.StartAsync(_world);
+        await using var silo = await TestPortfolio.StartSiloAsync(_world);
         var cases = new (string Path, string Body, string Field)[]
         {
             ("/api/v1/ingest/alertmanager", """{"version":"4","status":"firing","alerts":[{"status":"sometimes","labels":{"alertname":"X","product":"blog"}}]}""", "alerts[0].status"),
@@ -116,7 +117,7 @@ public sealed class DurabilityAndValidationTests : IAsyncLifetime
 
         foreach (var (path, body, field) in cases)
         {
-            using var response = await silo.PostJsonAsync(path, body);
+            using var response = await silo.PostAsync(path, body);
             var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
             Assert.True((int)response.StatusCode is >= 400 and < 500, $"{path} answered {(int)response.StatusCode}");
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);

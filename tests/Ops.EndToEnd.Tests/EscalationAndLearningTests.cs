@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using Ops.EndToEnd.Tests.Harness;
+using Ops.Silo.Testing;
 
 namespace Ops.EndToEnd.Tests;
 
@@ -17,7 +18,7 @@ public sealed class EscalationAndLearningTests : IAsyncLifetime
     public async Task A_missed_ack_deadline_escalates_step_by_step_and_an_acknowledgement_stops_it()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var silo = await OpsSilo.StartAsync(_world, clock);
+        await using var silo = await TestPortfolio.StartSiloAsync(_world, clock);
         await silo.SendAlertsAsync(OpsSilo.Alert("blog", "BlogDown", "warning", endsAt: clock.GetUtcNow().AddHours(12)));
         var incident = await Eventually.HoldsAsync(() => silo.IncidentsAsync(), list => list.Count == 1, "blog's incident");
         var id = incident[0]!["incidentId"]!.GetValue<string>();
@@ -50,7 +51,7 @@ public sealed class EscalationAndLearningTests : IAsyncLifetime
     [Fact]
     public async Task Three_equivalent_resolutions_propose_a_runbook_and_after_approval_the_next_occurrence_is_remediated_without_a_page()
     {
-        await using var silo = await OpsSilo.StartAsync(_world, null, "--Loop:PromotedCooldown", "00:00:00");
+        await using var silo = await TestPortfolio.StartSiloAsync(_world, null, "--Loop:PromotedCooldown", "00:00:00");
         for (var n = 1; n <= 3; n++)
         {
             var instance = $"blog-{n}";
@@ -122,7 +123,7 @@ public sealed class EscalationAndLearningTests : IAsyncLifetime
     [Fact]
     public async Task Guard_rails_stop_a_runbook_that_ran_too_often_and_the_symptom_escalates_instead()
     {
-        await using var silo = await OpsSilo.StartAsync(_world);
+        await using var silo = await TestPortfolio.StartSiloAsync(_world);
         for (var i = 0; i < 11; i++)
         {
             await silo.SendAlertsAsync(OpsSilo.Alert("search", "SearchLatencyHigh", instance: $"search-{i}"));
@@ -146,7 +147,7 @@ public sealed class EscalationAndLearningTests : IAsyncLifetime
     [Fact]
     public async Task Promoting_at_once_makes_the_next_occurrence_remediate_automatically()
     {
-        await using var silo = await OpsSilo.StartAsync(_world, null, "--Loop:PromotionThreshold", "1");
+        await using var silo = await TestPortfolio.StartSiloAsync(_world, null, "--Loop:PromotionThreshold", "1");
         await silo.SendAlertsAsync(OpsSilo.Alert("blog", "BlogDown", "error", instance: "blog-1"));
         var incident = await Eventually.HoldsAsync(() => silo.IncidentsAsync("state=open"), list => list.Count == 1, "the incident");
         await silo.PostActionAsync($"/api/v1/incidents/{incident[0]!["incidentId"]}/resolve", new

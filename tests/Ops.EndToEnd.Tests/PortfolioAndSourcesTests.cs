@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using Ops.EndToEnd.Tests.Harness;
+using Ops.Silo.Testing;
 
 namespace Ops.EndToEnd.Tests;
 
@@ -20,8 +21,8 @@ public sealed class PortfolioAndSourcesTests : IAsyncLifetime
     public async Task A_heartbeat_source_that_goes_silent_becomes_a_machinery_signal_and_its_next_beat_resolves_it()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var silo = await OpsSilo.StartAsync(_world, clock);
-        using (var beat = await silo.PostJsonAsync("/api/v1/heartbeats/blog-prober?interval=1m&product=blog", "{}"))
+        await using var silo = await TestPortfolio.StartSiloAsync(_world, clock);
+        using (var beat = await silo.PostAsync("/api/v1/heartbeats/blog-prober?interval=1m&product=blog", "{}"))
         {
             Assert.Equal(HttpStatusCode.Accepted, beat.StatusCode);
         }
@@ -37,7 +38,7 @@ public sealed class PortfolioAndSourcesTests : IAsyncLifetime
         Assert.Equal("HeartbeatMissing", symptom["labels"]!["alertname"]!.GetValue<string>());
         await Eventually.HoldsAsync(() => silo.IncidentsAsync(), list => list.Count == 1, "the silent source to page (no runbook)");
 
-        using (await silo.PostJsonAsync("/api/v1/heartbeats/blog-prober?interval=1m&product=blog", "{}"))
+        using (await silo.PostAsync("/api/v1/heartbeats/blog-prober?interval=1m&product=blog", "{}"))
         {
         }
 
@@ -51,15 +52,15 @@ public sealed class PortfolioAndSourcesTests : IAsyncLifetime
     public async Task An_Alertmanager_client_alert_without_endsAt_resolves_after_the_resolve_timeout_unless_resent()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var silo = await OpsSilo.StartAsync(_world, clock);
+        await using var silo = await TestPortfolio.StartSiloAsync(_world, clock);
         var alert = """[{"labels":{"alertname":"SearchLatencyHigh","product":"search","instance":"s-1"},"annotations":{"summary":"slow"}}]""";
-        using (await silo.PostJsonAsync("/api/v2/alerts", alert))
+        using (await silo.PostAsync("/api/v2/alerts", alert))
         {
         }
 
         await Eventually.HoldsAsync(async () => (await silo.AgentAsync("search"))["runs"]!.AsArray().Count, n => n == 1, "the run");
         clock.Advance(TimeSpan.FromMinutes(3));
-        using (await silo.PostJsonAsync("/api/v2/alerts", alert))
+        using (await silo.PostAsync("/api/v2/alerts", alert))
         {
         }
 
@@ -78,7 +79,7 @@ public sealed class PortfolioAndSourcesTests : IAsyncLifetime
     [Fact]
     public async Task A_retired_product_keeps_its_history_and_pages_nobody_and_a_transferred_one_pages_its_new_owner()
     {
-        await using var silo = await OpsSilo.StartAsync(_world);
+        await using var silo = await TestPortfolio.StartSiloAsync(_world);
         var retired = await silo.PostActionAsync("/api/v1/products/blog/retire", new { actor = "cto" });
         Assert.Equal("retired", retired["lifecycle"]!.GetValue<string>());
         await silo.SendAlertsAsync(OpsSilo.Alert("blog", "BlogDown", "error"));
@@ -100,7 +101,7 @@ public sealed class PortfolioAndSourcesTests : IAsyncLifetime
     [Fact]
     public async Task The_portfolio_ranks_tail_against_value_and_capacity_recommends_relief_for_an_overloaded_builder()
     {
-        await using var silo = await OpsSilo.StartAsync(_world, null, "--Loop:HighTailHours", "3", "--Loop:CorrelationWindow", "00:00:01");
+        await using var silo = await TestPortfolio.StartSiloAsync(_world, null, "--Loop:HighTailHours", "3", "--Loop:CorrelationWindow", "00:00:01");
         for (var i = 0; i < 3; i++)
         {
             await silo.SendAlertsAsync(OpsSilo.Alert("blog", $"BlogBroken{i}", "error"));
@@ -131,7 +132,7 @@ public sealed class PortfolioAndSourcesTests : IAsyncLifetime
     [Fact]
     public async Task A_human_action_without_an_actor_or_with_an_unreadable_body_is_a_problem_naming_the_field()
     {
-        await using var silo = await OpsSilo.StartAsync(_world);
+        await using var silo = await TestPortfolio.StartSiloAsync(_world);
         using var anonymous = new HttpClient { BaseAddress = silo.Client.BaseAddress };
         using (var response = await anonymous.PostAsJsonAsync("/api/v1/builders/shop-team/toil", new { product = "checkout", minutes = 5 }))
         {
@@ -152,7 +153,7 @@ public sealed class PortfolioAndSourcesTests : IAsyncLifetime
     [Fact]
     public async Task Catalog_documents_sent_through_the_API_are_validated_like_files_and_applied()
     {
-        await using var silo = await OpsSilo.StartAsync(_world);
+        await using var silo = await TestPortfolio.StartSiloAsync(_world);
         using var broken = new StringContent("""
             apiVersion: ops.orleans/v1
             kind: Product

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Ops.EndToEnd.Tests.Harness;
+using Ops.Silo.Testing;
 
 namespace Ops.EndToEnd.Tests;
 
@@ -12,7 +13,7 @@ public sealed class RoutineAndNovelTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _world = await LoopbackWorld.StartAsync();
-        _silo = await OpsSilo.StartAsync(_world);
+        _silo = await TestPortfolio.StartSiloAsync(_world);
     }
 
     public async Task DisposeAsync()
@@ -26,7 +27,7 @@ public sealed class RoutineAndNovelTests : IAsyncLifetime
     {
         // The real Alertmanager 0.25 webhook body, byte for byte: product=search, alertname=SearchLatencyHigh.
         var firing = RealSender.Body("alertmanager-0.25-webhook-firing.json");
-        using (var accepted = await _silo.PostJsonAsync("/api/v1/ingest/alertmanager", firing))
+        using (var accepted = await _silo.PostAsync("/api/v1/ingest/alertmanager", firing))
         {
             Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
         }
@@ -38,7 +39,7 @@ public sealed class RoutineAndNovelTests : IAsyncLifetime
         Assert.Single(_world.Received("/targets/search/restart"));
         Assert.Equal(run!["remediation"]![0]!["idempotencyKey"]!.GetValue<string>(), _world.Received("/targets/search/restart")[0].IdempotencyKey);
 
-        using (await _silo.PostJsonAsync("/api/v1/ingest/alertmanager", RealSender.Body("alertmanager-0.25-webhook-resolved.json")))
+        using (await _silo.PostAsync("/api/v1/ingest/alertmanager", RealSender.Body("alertmanager-0.25-webhook-resolved.json")))
         {
         }
 
@@ -55,7 +56,7 @@ public sealed class RoutineAndNovelTests : IAsyncLifetime
     {
         _world.Fail("/targets/orders/drain", 503);
 
-        using (var accepted = await _silo.PostJsonAsync("/api/v1/signals", """{"product":"orders","name":"OrdersQueueBacklog","severity":"error","summary":"orders queue 5k deep"}"""))
+        using (var accepted = await _silo.PostAsync("/api/v1/signals", """{"product":"orders","name":"OrdersQueueBacklog","severity":"error","summary":"orders queue 5k deep"}"""))
         {
             Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
         }
@@ -139,7 +140,7 @@ public sealed class RoutineAndNovelTests : IAsyncLifetime
         var trigger = RealSender.Body("pdjs-2.2.4-events-v2-trigger.json");
         for (var i = 0; i < 3; i++)
         {
-            using var response = await _silo.PostJsonAsync("/v2/enqueue", trigger);
+            using var response = await _silo.PostAsync("/v2/enqueue", trigger);
             var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
             Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
             Assert.Equal("success", body["status"]!.GetValue<string>());
@@ -147,9 +148,9 @@ public sealed class RoutineAndNovelTests : IAsyncLifetime
         }
 
         await Eventually.HoldsAsync(() => _silo.IncidentsAsync(), list => list.Count == 2, "one incident for blog and one for checkout");
-        using (await _silo.PostJsonAsync("/v2/enqueue", RealSender.Body("pdjs-2.2.4-events-v2-acknowledge.json")))
-        using (await _silo.PostJsonAsync("/v2/enqueue", RealSender.Body("pdjs-2.2.4-events-v2-resolve.json")))
-        using (await _silo.PostJsonAsync("/v2/enqueue", trigger))
+        using (await _silo.PostAsync("/v2/enqueue", RealSender.Body("pdjs-2.2.4-events-v2-acknowledge.json")))
+        using (await _silo.PostAsync("/v2/enqueue", RealSender.Body("pdjs-2.2.4-events-v2-resolve.json")))
+        using (await _silo.PostAsync("/v2/enqueue", trigger))
         {
         }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Ops.Silo.Testing;
 using Ops.Telemetry.Tests.Harness;
 
 namespace Ops.Telemetry.Tests;
@@ -7,7 +8,7 @@ namespace Ops.Telemetry.Tests;
 public sealed class MetricsEndpointTests : IAsyncLifetime
 {
     private LoopbackWorld _world = null!;
-    private TelemetrySilo _silo = null!;
+    private OpsSilo _silo = null!;
 
     public async Task InitializeAsync()
     {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Ops.Silo.Testing;
 using Ops.Telemetry.Tests.Harness;
 
 namespace Ops.Telemetry.Tests;

@@ -1,3 +1,4 @@
+using Ops.Silo.Testing;
 using Ops.Telemetry.Tests.Harness;
 
 namespace Ops.Telemetry.Tests;
@@ -6,7 +7,7 @@ namespace Ops.Telemetry.Tests;
 public sealed class PrometheusScrapeTests : IAsyncLifetime
 {
     private LoopbackWorld _world = null!;
-    private TelemetrySilo _silo = null!;
+    private OpsSilo _silo = null!;
 
     public async Task InitializeAsync()
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Ops.Runtime.Diagnostics;
+using Ops.Silo.Testing;
 using Ops.Telemetry.Tests.Harness;
 
 namespace Ops.Telemetry.Tests;
@@ -11,7 +12,7 @@ public sealed class TraceTests : IAsyncLifetime
     private readonly ConcurrentQueue<Activity> _spans = new();
     private ActivityListener _listener = null!;
     private LoopbackWorld _world = null!;
-    private TelemetrySilo _silo = null!;
+    private OpsSilo _silo = null!;
 
     public async Task InitializeAsync()
     {

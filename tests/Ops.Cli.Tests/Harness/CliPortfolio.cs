@@ -1,3 +1,5 @@
+using Ops.Silo.Testing;
+
 namespace Ops.Cli.Tests.Harness;
 
 /// <summary>
@@ -5,17 +7,12 @@ namespace Ops.Cli.Tests.Harness;
 /// and no correlation joins their incidents (a product's symptoms within the correlation window join its open
 /// incident). <c>blog</c>, <c>wiki</c>, <c>forum</c>, <c>status</c>, <c>calendar</c>, <c>photos</c> (web-team);
 /// <c>docs</c>, <c>search</c>, <c>mail</c>, <c>chat</c> (docs-team); <c>shop</c> (shop-team); tier
-/// <c>architects</c>. Channels point at the <see cref="ChannelReceiver"/>.
+/// <c>architects</c>. Channels and the runbook's target point at a <see cref="LoopbackWorld"/>.
 /// </summary>
 public static class CliPortfolio
 {
-    public static string Write(string directory, string receiver)
-    {
-        var config = Path.Combine(directory, "silo-config");
-        Directory.CreateDirectory(Path.Combine(config, "catalog"));
-        Directory.CreateDirectory(Path.Combine(config, "runbooks"));
-        File.Copy(Path.Combine(RepositoryRoot(), "silo-config", "appsettings.json"), Path.Combine(config, "appsettings.json"));
-        File.WriteAllText(Path.Combine(config, "catalog", "people.yaml"), $$"""
+    public static Portfolio For(string receiver) => new(
+        People: $$"""
             apiVersion: ops.orleans/v1
             kind: Builder
             metadata: { name: web-team }
@@ -49,8 +46,8 @@ public static class CliPortfolio
               members: [Ada]
               channels:
                 - { kind: webhook, url: "{{receiver}}/notify/architects" }
-            """);
-        File.WriteAllText(Path.Combine(config, "catalog", "products.yaml"), """
+            """,
+        Products: """
             apiVersion: ops.orleans/v1
             kind: Product
             metadata: { name: blog }
@@ -105,8 +102,8 @@ public static class CliPortfolio
             kind: Product
             metadata: { name: shop }
             spec: { owner: shop-team, tier: 1, value: 500000 }
-            """);
-        File.WriteAllText(Path.Combine(config, "runbooks", "search.yaml"), $$"""
+            """,
+        Runbooks: $$"""
             apiVersion: ops.orleans/v1
             kind: Runbook
             metadata: { name: search-restart }
@@ -119,19 +116,4 @@ public static class CliPortfolio
                   timeout: 2s
               guardrails: { maxRunsPerHour: 10, cooldown: 0s }
             """);
-        return config;
-    }
-
-    public static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Ops.Orleans.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Ops.Orleans.sln not found above the test binaries.");
-    }
 }

@@ -1,56 +1,43 @@
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Ops.Silo.Hosting;
+using Ops.Silo.Testing;
 
 namespace Ops.Cli.Tests.Harness;
 
 /// <summary>
-/// A real silo (Kestrel on a free loopback port, SQLite in a temp directory) over <see cref="CliPortfolio"/>, built
-/// the way <c>Program</c> builds it; shared by the tests of the <see cref="SiloCollection"/>.
+/// A real silo (<see cref="OpsSilo"/>) over <see cref="CliPortfolio"/>, its channels on a <see cref="LoopbackWorld"/>;
+/// shared by the tests of the <see cref="SiloCollection"/>.
 /// </summary>
 public sealed class CliSilo : IAsyncLifetime
 {
-    private WebApplication? _app;
-    private ChannelReceiver? _receiver;
+    private LoopbackWorld? _receiver;
+    private OpsSilo? _silo;
 
-    public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("opsctl-silo-").FullName;
+    /// <summary>The silo's temp directory (a test may write files there).</summary>
+    public string Directory => Silo.Directory;
 
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl => Silo.BaseUrl;
 
-    public HttpClient Client { get; private set; } = new();
+    public LoopbackWorld Receiver => _receiver ?? throw new InvalidOperationException("not started");
 
-    public ChannelReceiver Receiver => _receiver ?? throw new InvalidOperationException("not started");
+    private OpsSilo Silo => _silo ?? throw new InvalidOperationException("not started");
 
     /// <summary>opsctl pointed at this silo.</summary>
     public Opsctl Opsctl(string actor = "cli-test") => new(BaseUrl, actor);
 
     public async Task InitializeAsync()
     {
-        _receiver = await ChannelReceiver.StartAsync();
-        var config = CliPortfolio.Write(Directory, _receiver.BaseUrl);
-        _app = SiloApp.Build(
-            ["--silo-config", config, "--Storage:DataDirectory", Path.Combine(Directory, "data"), "--Urls", "http://127.0.0.1:0",
-             "--Logging:LogLevel:Default", "Warning", "--Reminders:PollInterval", "00:00:00.200"]);
-        await _app.StartAsync();
-        BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
-        Client.DefaultRequestHeaders.Add("X-Ops-Actor", "cli-test-harness");
+        _receiver = await LoopbackWorld.StartAsync();
+        _silo = await OpsSilo.StartAsync(CliPortfolio.For(_receiver.BaseUrl), new SiloOptions
+        {
+            Actor = "cli-test-harness",
+            Args = ["--Reminders:PollInterval", "00:00:00.200"],
+        });
     }
 
     /// <summary>POST /api/v1/signals, as a monitoring source would; 202 required.</summary>
-    public async Task SignalAsync(string json)
-    {
-        using var content = new StringContent(json, Encoding.UTF8, "application/json");
-        using var response = await Client.PostAsync("/api/v1/signals", content);
-        Assert.True(response.IsSuccessStatusCode, $"/api/v1/signals answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-    }
+    public Task SignalAsync(string json) => Silo.SendJsonAsync("/api/v1/signals", json);
 
-    public async Task<JsonNode> GetJsonAsync(string path) => (await Client.GetFromJsonAsync<JsonNode>(path))!;
+    public Task<JsonNode> GetJsonAsync(string path) => Silo.GetJsonAsync(path);
 
     /// <summary>Sends a firing signal and waits until the product has an open incident; returns its id.</summary>
     public async Task<string> OpenIncidentAsync(string product, string name, string severity = "error", string? instance = null)
@@ -66,25 +53,14 @@ public sealed class CliSilo : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Client.Dispose();
-        if (_app is not null)
+        if (_silo is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _silo.DisposeAsync();
         }
 
         if (_receiver is not null)
         {
             await _receiver.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Playwright;
+using Ops.Silo.Testing;
 
 namespace Ops.Console.Tests.Harness;
 

@@ -1,23 +1,33 @@
+using Ops.Silo.Testing;
+
 namespace Ops.Console.Tests.Harness;
 
 /// <summary>
-/// A small portfolio written as YAML into a fresh silo-config directory, with every remediation target, rollback
-/// hook and notification channel pointing at the <see cref="LoopbackWorld"/>:
-/// <c>shop-db</c> (platform) ← <c>checkout</c>, <c>search</c>, <c>orders</c>; <c>blog</c> stands alone.
+/// A small portfolio with every remediation target, rollback hook and notification channel pointing at the
+/// <see cref="LoopbackWorld"/>:
+/// <c>shop-db</c> (platform) ← <c>checkout</c>, <c>search</c>, <c>orders</c>; <c>blog</c> (deprecated) stands alone.
 /// Builders <c>shop-team</c> (checkout, orders), <c>search-team</c> (search, blog), <c>platform-team</c> (shop-db);
-/// tiers <c>architects</c> (default, next <c>cto</c>) and <c>cto</c>.
+/// tiers <c>architects</c> (default, next <c>cto</c>) and <c>cto</c>. Unlike the end-to-end tests' portfolio, checkout
+/// is tier 1 and its rollback runbook is confirm-first, and every entity has the display names and descriptions the
+/// console shows.
 /// </summary>
 public static class TestPortfolio
 {
     public const string CheckoutRoutingKey = "R0UT1NGKEY0000000000000000000001";
 
-    public static string Write(string directory, string world)
-    {
-        var config = Path.Combine(directory, "silo-config");
-        System.IO.Directory.CreateDirectory(Path.Combine(config, "catalog"));
-        System.IO.Directory.CreateDirectory(Path.Combine(config, "runbooks"));
-        File.Copy(Path.Combine(RepositoryRoot(), "silo-config", "appsettings.json"), Path.Combine(config, "appsettings.json"));
-        File.WriteAllText(Path.Combine(config, "catalog", "people.yaml"), $$"""
+    /// <summary>The API client's actor (the browser acts as whoever "Acting as" names).</summary>
+    public const string Actor = "api-test";
+
+    /// <summary>A silo over this portfolio, reminders polled every 200 ms.</summary>
+    public static Task<OpsSilo> StartSiloAsync(LoopbackWorld world, params string[] extraArgs) =>
+        OpsSilo.StartAsync(For(world.BaseUrl), new SiloOptions
+        {
+            Actor = Actor,
+            Args = ["--Reminders:PollInterval", "00:00:00.200", .. extraArgs],
+        });
+
+    public static Portfolio For(string world) => new(
+        People: $$"""
             apiVersion: ops.orleans/v1
             kind: Builder
             metadata: { name: shop-team }
@@ -66,8 +76,8 @@ public static class TestPortfolio
               members: [{ name: Grace }]
               channels:
                 - { kind: webhook, name: cto-pages, url: "{{world}}/notify/cto" }
-            """);
-        File.WriteAllText(Path.Combine(config, "catalog", "products.yaml"), $$"""
+            """,
+        Products: $$"""
             apiVersion: ops.orleans/v1
             kind: Product
             metadata: { name: shop-db, description: The shared PostgreSQL cluster. }
@@ -100,8 +110,8 @@ public static class TestPortfolio
             kind: Product
             metadata: { name: blog, description: The engineering blog. }
             spec: { owner: search-team, tier: 3, value: 1000, lifecycle: deprecated }
-            """);
-        File.WriteAllText(Path.Combine(config, "runbooks", "runbooks.yaml"), $$"""
+            """,
+        Runbooks: $$"""
             apiVersion: ops.orleans/v1
             kind: Runbook
             metadata: { name: search-restart }
@@ -140,19 +150,4 @@ public static class TestPortfolio
                 - { name: rollback, rollback: {} }
               guardrails: { maxRunsPerHour: 10, cooldown: 0s }
             """);
-        return config;
-    }
-
-    public static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Ops.Orleans.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Ops.Orleans.sln not found above the test binaries.");
-    }
 }

@@ -1,8 +1,10 @@
+using Ops.Silo.Testing;
+
 namespace Ops.EndToEnd.Tests.Harness;
 
 /// <summary>
-/// A small portfolio written as YAML into a fresh silo-config directory, with every remediation target, rollback
-/// hook and notification channel pointing at the <see cref="LoopbackWorld"/>:
+/// A small portfolio with every remediation target, rollback hook and notification channel pointing at the
+/// <see cref="LoopbackWorld"/>:
 /// <c>shop-db</c> (platform) ← <c>checkout</c>, <c>search</c>, <c>orders</c>; <c>blog</c> stands alone.
 /// Builders <c>shop-team</c> (checkout, orders), <c>search-team</c> (search, blog), <c>platform-team</c> (shop-db);
 /// tiers <c>architects</c> (default, next <c>cto</c>) and <c>cto</c>.
@@ -11,13 +13,20 @@ public static class TestPortfolio
 {
     public const string CheckoutRoutingKey = "R0UT1NGKEY0000000000000000000001";
 
-    public static string Write(string directory, string world)
-    {
-        var config = Path.Combine(directory, "silo-config");
-        Directory.CreateDirectory(Path.Combine(config, "catalog"));
-        Directory.CreateDirectory(Path.Combine(config, "runbooks"));
-        File.Copy(Path.Combine(RepositoryRoot(), "silo-config", "appsettings.json"), Path.Combine(config, "appsettings.json"));
-        File.WriteAllText(Path.Combine(config, "catalog", "people.yaml"), $$"""
+    /// <summary>The client's actor: catalog documents sent through the API are declared at <c>api:e2e-test</c>.</summary>
+    public const string Actor = "e2e-test";
+
+    /// <summary>A silo over this portfolio, reminders polled every 200 ms, optionally on a manual grain clock.</summary>
+    public static Task<OpsSilo> StartSiloAsync(LoopbackWorld world, TimeProvider? clock = null, params string[] extraArgs) =>
+        OpsSilo.StartAsync(For(world.BaseUrl), new SiloOptions
+        {
+            Actor = Actor,
+            Clock = clock,
+            Args = ["--Reminders:PollInterval", "00:00:00.200", .. extraArgs],
+        });
+
+    public static Portfolio For(string world) => new(
+        People: $$"""
             apiVersion: ops.orleans/v1
             kind: Builder
             metadata: { name: shop-team }
@@ -60,8 +69,8 @@ public static class TestPortfolio
               members: [Grace]
               channels:
                 - { kind: webhook, url: "{{world}}/notify/cto" }
-            """);
-        File.WriteAllText(Path.Combine(config, "catalog", "products.yaml"), $$"""
+            """,
+        Products: $$"""
             apiVersion: ops.orleans/v1
             kind: Product
             metadata: { name: shop-db }
@@ -93,8 +102,8 @@ public static class TestPortfolio
             kind: Product
             metadata: { name: blog }
             spec: { owner: search-team, tier: 3, value: 1000 }
-            """);
-        File.WriteAllText(Path.Combine(config, "runbooks", "runbooks.yaml"), $$"""
+            """,
+        Runbooks: $$"""
             apiVersion: ops.orleans/v1
             kind: Runbook
             metadata: { name: search-restart }
@@ -132,22 +141,4 @@ public static class TestPortfolio
                 - { name: rollback, rollback: {} }
               guardrails: { maxRunsPerHour: 10, cooldown: 0s }
             """);
-        return config;
-    }
-
-    public static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Ops.Orleans.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Ops.Orleans.sln not found above the test binaries.");
-    }
-
-    public static string Fixture(string name) =>
-        Path.Combine(RepositoryRoot(), "tests", "Ops.Gateway.Tests", "Fixtures", name);
 }

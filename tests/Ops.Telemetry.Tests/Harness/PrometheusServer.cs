@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Ops.Silo.Testing;
 
 namespace Ops.Telemetry.Tests.Harness;
 

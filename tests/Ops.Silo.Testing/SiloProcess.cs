@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Ops.Silo.Hosting;
 
-namespace Ops.EndToEnd.Tests.Harness;
+namespace Ops.Silo.Testing;
 
 /// <summary>The real <c>Ops.Silo</c> executable as a child process, so a test can <c>kill -9</c> it.</summary>
 public sealed class SiloProcess : IAsyncDisposable
@@ -16,7 +17,7 @@ public sealed class SiloProcess : IAsyncDisposable
         _process = process;
         Port = port;
         Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        Client.DefaultRequestHeaders.Add("X-Ops-Actor", "e2e-test");
+        Client.DefaultRequestHeaders.Add("X-Ops-Actor", SiloOptions.DefaultActor);
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
@@ -113,7 +114,7 @@ public sealed class SiloProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             WorkingDirectory = Path.GetTempPath(),
         };
-        start.ArgumentList.Add(typeof(Ops.Silo.Hosting.SiloApp).Assembly.Location);
+        start.ArgumentList.Add(typeof(SiloApp).Assembly.Location);
         foreach (var arg in new[] { "--silo-config", siloConfig, "--Storage:DataDirectory", dataDirectory, "--Urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default", "Warning" }.Concat(extraArgs))
         {
             start.ArgumentList.Add(arg);

@@ -8,11 +8,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Ops.Telemetry.Tests.Harness;
+namespace Ops.Silo.Testing;
 
 /// <summary>
-/// Remediation targets and notification channels on loopback: one real HTTP server recording every request with
-/// its <c>traceparent</c> header. A path can be told to fail with a status.
+/// The outside world on loopback: remediation targets, rollback hooks and notification channels (or a stand-in
+/// gateway), one real HTTP server that answers <c>{"ok":true}</c> and records every request (path, method, headers,
+/// body, time). A path can be told to fail with a status.
 /// </summary>
 public sealed class LoopbackWorld : IAsyncDisposable
 {
@@ -22,7 +23,11 @@ public sealed class LoopbackWorld : IAsyncDisposable
 
     private LoopbackWorld(WebApplication app) => _app = app;
 
+    /// <summary>The server's origin, <c>http://127.0.0.1:PORT</c>.</summary>
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>Every request so far, in arrival order.</summary>
+    public IReadOnlyList<ReceivedRequest> All => [.. _received];
 
     public static async Task<LoopbackWorld> StartAsync()
     {
@@ -42,6 +47,9 @@ public sealed class LoopbackWorld : IAsyncDisposable
 
     public IReadOnlyList<ReceivedRequest> Received(string path) => [.. _received.Where(r => r.Path == path)];
 
+    /// <summary>Requests to <paramref name="path"/> counted once per Idempotency-Key (what the target actually did).</summary>
+    public int DistinctActions(string path) => Received(path).Select(r => r.IdempotencyKey ?? Guid.NewGuid().ToString()).Distinct().Count();
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -53,12 +61,27 @@ public sealed class LoopbackWorld : IAsyncDisposable
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
         var path = context.Request.Path.Value ?? "/";
-        var traceParent = context.Request.Headers["traceparent"].ToString();
-        _received.Enqueue(new ReceivedRequest(path, traceParent.Length > 0 ? traceParent : null, body));
+        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        _received.Enqueue(new ReceivedRequest(path, context.Request.Method, headers, body, DateTimeOffset.UtcNow));
         context.Response.StatusCode = _failures.TryGetValue(path, out var status) ? status : 200;
+        context.Response.ContentType = "application/json";
         await context.Response.WriteAsync("{\"ok\":true}");
     }
 }
 
-/// <summary>A request the loopback world received.</summary>
-public sealed record ReceivedRequest(string Path, string? TraceParent, string Body);
+/// <summary>A request the loopback world received; <see cref="Headers"/> are matched without regard to case.</summary>
+public sealed record ReceivedRequest(string Path, string Method, IReadOnlyDictionary<string, string> Headers, string Body, DateTimeOffset At)
+{
+    public string? IdempotencyKey => Header("Idempotency-Key");
+
+    /// <summary>The W3C trace context the sender propagated.</summary>
+    public string? TraceParent => Header("traceparent");
+
+    public string? Authorization => Header("Authorization");
+
+    /// <summary>The <c>X-Ops-Actor</c> header (opsctl names who acts).</summary>
+    public string? Actor => Header("X-Ops-Actor");
+
+    /// <summary>The header's value, or null when it is absent or empty.</summary>
+    public string? Header(string name) => Headers.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+}
