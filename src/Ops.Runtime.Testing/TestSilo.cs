@@ -39,6 +39,27 @@ public sealed class TestSilo
     /// <summary>Whether the silo is running (neither stopped nor killed).</summary>
     public bool IsRunning { get; internal set; }
 
+    /// <summary>Whether the silo is paused (<see cref="TestCluster.PauseSilo"/>).</summary>
+    public bool IsPaused => IsRunning && Silo.Paused is not null;
+
+    /// <summary>The silo's id (new for every start).</summary>
+    public Guid SiloId => Silo.SiloId;
+
+    /// <summary>The internal (silo-to-silo, HTTP/2 cleartext) port; 0 on SQLite.</summary>
+    public int InternalPort => Silo.Transport?.Port ?? 0;
+
+    /// <summary>Calls this silo forwarded to other silos.</summary>
+    public long ForwardedCalls => Silo.Transport?.Forwarded ?? 0;
+
+    /// <summary>Responses to forwarded calls that came back over HTTP/2.</summary>
+    public long Http2Responses => Silo.Transport?.Http2Responses ?? 0;
+
+    /// <summary>Requests this silo's internal endpoint received from other silos.</summary>
+    public long InternalRequestsReceived => Silo.Transport?.Received ?? 0;
+
+    /// <summary>The partitions this silo holds (serving, self-fenced or draining).</summary>
+    public IReadOnlyList<int> HeldPartitions => Silo.Partitions.HeldLeases().Select(l => l.PartitionId).ToList();
+
     internal Silo Silo => Services.GetRequiredService<Silo>();
 
     /// <inheritdoc />
