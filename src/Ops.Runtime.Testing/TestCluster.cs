@@ -91,6 +91,7 @@ public sealed class TestCluster : IAsyncDisposable
         }
 
         silo.IsRunning = true;
+        _ = silo.SiloId;
         _silos.Add(silo);
         return silo;
     }
@@ -178,6 +179,16 @@ public sealed class TestCluster : IAsyncDisposable
         [var one] => one,
         var many => throw new InvalidOperationException($"{grainId} is active on {many.Count} silos: {string.Join(", ", many)}"),
     };
+
+    /// <summary>The partition of <paramref name="grainId"/> (the cluster's placement function).</summary>
+    public int PartitionOf(GrainId grainId) => (_silos.FirstOrDefault(s => s.IsRunning) ?? throw new InvalidOperationException("No silo is running.")).Silo.Partitions.GetPartition(grainId);
+
+    /// <summary>The running silo that serves <paramref name="grainId"/>'s partition now, or null.</summary>
+    public TestSilo? ServingSilo(GrainId grainId)
+    {
+        var partition = PartitionOf(grainId);
+        return _silos.FirstOrDefault(s => s.IsRunning && s.Silo.Partitions.TryGetServingEpoch(partition, out _, out _));
+    }
 
     /// <summary>
     /// Waits until ownership is stable: every partition is held, with a live lease, by a running unpaused silo that

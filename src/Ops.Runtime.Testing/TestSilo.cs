@@ -42,8 +42,10 @@ public sealed class TestSilo
     /// <summary>Whether the silo is paused (<see cref="TestCluster.PauseSilo"/>).</summary>
     public bool IsPaused => IsRunning && Silo.Paused is not null;
 
-    /// <summary>The silo's id (new for every start).</summary>
-    public Guid SiloId => Silo.SiloId;
+    /// <summary>The silo's id (new for every start; still readable after the silo stopped).</summary>
+    public Guid SiloId => _siloId ??= Silo.SiloId;
+
+    private Guid? _siloId;
 
     /// <summary>The internal (silo-to-silo, HTTP/2 cleartext) port; 0 on SQLite.</summary>
     public int InternalPort => Silo.Transport?.Port ?? 0;

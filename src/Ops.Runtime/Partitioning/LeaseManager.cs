@@ -265,6 +265,9 @@ internal sealed class LeaseManager
     public async Task DrainAllAsync(CancellationToken cancellationToken)
     {
         _drainingAll = true;
+
+        // Not a member for placement any more: the others count without it and take what it releases.
+        await _silo.Store.SetSiloStatusAsync(_silo.SiloId, SiloStatus.ShuttingDown, cancellationToken);
         await _handoff;
         var held = new List<PartitionLease>();
         lock (_lock)
@@ -345,11 +348,14 @@ internal sealed class LeaseManager
     {
         try
         {
-            var status = await _silo.Store.HeartbeatAsync(_silo.SiloId, stopping);
+            // Bounded like a renewal: a hanging database must not stop the loop that fences this silo.
+            using var timeout = new CancellationTokenSource(_options.SafetyMargin, _clock);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
+            var status = await _silo.Store.HeartbeatAsync(_silo.SiloId, linked.Token);
             if (!_silo.Store.IsExclusive && _silo.Status == SiloLifecycleStatus.Active && !_drainingAll && status is null or SiloStatus.Dead)
             {
                 _silo.Log.Reregistering(status?.ToString() ?? "missing");
-                await _silo.Store.RegisterSiloAsync(_silo.Registration, stopping);
+                await _silo.Store.RegisterSiloAsync(_silo.Registration, linked.Token);
             }
         }
         catch (Exception exception) when (!stopping.IsCancellationRequested)
@@ -479,6 +485,22 @@ internal sealed class LeaseManager
 
     private async Task RenewAsync(CancellationToken stopping)
     {
+        if (!_silo.Store.IsExclusive)
+        {
+            // A lease whose last successful renewal was sent more than Ttl ago has expired in the database: another
+            // silo may own the partition already. Drop it (and its activations) now instead of waiting for the
+            // database to say so; a renewal under the same epoch is not attempted any more.
+            var now = _clock.GetTimestamp();
+            var margin = (long)(_options.SafetyMargin.TotalSeconds * _clock.TimestampFrequency);
+            foreach (var lease in _silo.Partitions.HeldLeases())
+            {
+                if (now >= _silo.Partitions.Get(lease.PartitionId).ValidUntil + margin)
+                {
+                    ReportOwnershipLost(lease.PartitionId, lease.Epoch);
+                }
+            }
+        }
+
         var held = _silo.Partitions.HeldLeases();
         if (held.Count == 0)
         {
