@@ -63,18 +63,20 @@ internal sealed class CallRouter
                     return;
                 }
 
-                var route = _silo.Map.Get(partitionId);
-                if (route.Owner == _silo.SiloId)
+                // This silo's own table is authoritative about what it holds; the map is for the others.
+                var local = _silo.Partitions.Get(partitionId);
+                if (local.Status == PartitionStatus.Owned && !_silo.Leases.DrainingAll && _silo.Status == SiloLifecycleStatus.Active)
                 {
-                    var local = _silo.Partitions.Get(partitionId);
-                    if (local.Status == PartitionStatus.Owned && !_silo.Leases.DrainingAll && _silo.Status == SiloLifecycleStatus.Active)
-                    {
-                        // Held but self-fenced (renewals fail): nobody else can serve it before the lease expires.
-                        call.Fail(new PartitionUnavailableException(partitionId, "its lease could not be renewed in time (self-fenced until the next renewal succeeds)"));
-                        return;
-                    }
+                    // Held but self-fenced (renewals fail): nobody else can serve it before the lease expires.
+                    call.Fail(new PartitionUnavailableException(partitionId, "its lease could not be renewed in time (self-fenced until the next renewal succeeds)"));
+                    return;
+                }
 
-                    // Draining, or the map is older than a release: wait for the next owner.
+                var route = _silo.Map.Get(partitionId);
+                if (local.Status != PartitionStatus.NotOwned || route.Owner == _silo.SiloId)
+                {
+                    // Being handed off or released here (or the map is older than a release): wait for the next owner.
+                    last = new PartitionUnavailableException(partitionId, "it is being handed off");
                     await RefreshQuietlyAsync();
                     continue;
                 }

@@ -84,6 +84,26 @@ internal sealed class PartitionMap
         }
     }
 
+    /// <summary>
+    /// Records what this silo itself just did to a partition (acquired: <paramref name="owner"/> is this silo;
+    /// released: null) so routing does not wait for the next read.
+    /// </summary>
+    public void Update(int partitionId, Guid? owner, long epoch, Uri? address)
+    {
+        lock (_lock)
+        {
+            var current = _current;
+            if (partitionId >= current.Routes.Length)
+            {
+                return;
+            }
+
+            var routes = (PartitionRoute[])current.Routes.Clone();
+            routes[partitionId] = new PartitionRoute(owner, epoch, address);
+            _current = current with { Routes = routes };
+        }
+    }
+
     private async Task<ClusterSnapshot> ReadAsync()
     {
         await Task.Yield();

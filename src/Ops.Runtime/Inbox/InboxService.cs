@@ -102,9 +102,15 @@ internal sealed class InboxService : IInbox, IPartitionListener
             foreach (var index in pending)
             {
                 var partition = partitions[index];
-                if (_silo.Status == SiloLifecycleStatus.Active && _silo.Partitions.TryGetServingEpoch(partition, out _, out _))
+                var serving = _silo.Partitions.TryGetServingEpoch(partition, out _, out var reason);
+                if (_silo.Status == SiloLifecycleStatus.Active && serving)
                 {
                     local.Add(index);
+                }
+                else if (_silo.Partitions.Get(partition).Status == PartitionStatus.Owned && _silo.Status == SiloLifecycleStatus.Active && !_silo.Leases.DrainingAll)
+                {
+                    // Held here but self-fenced: nobody else can store it before the lease expires.
+                    throw new PartitionUnavailableException(partition, reason);
                 }
                 else if (_silo.Map.Get(partition) is { Owner: { } owner, Address: { } address } && owner != _silo.SiloId)
                 {

@@ -337,6 +337,7 @@ internal sealed class LeaseManager
             _silo.Partitions.Set(lease.PartitionId, PartitionOwnership.NotOwned);
         }
 
+        _silo.Map.Update(lease.PartitionId, null, lease.Epoch, null);
         foreach (var listener in _listeners)
         {
             listener.OnPartitionLost(lease.PartitionId, lease.Epoch);
@@ -467,6 +468,7 @@ internal sealed class LeaseManager
         foreach (var lease in acquired)
         {
             _silo.Partitions.Set(lease.PartitionId, new PartitionOwnership(PartitionStatus.Owned, lease.Epoch, validUntil));
+            _silo.Map.Update(lease.PartitionId, _silo.SiloId, lease.Epoch, null);
         }
 
         if (acquired.Count > 0)
@@ -488,15 +490,15 @@ internal sealed class LeaseManager
         if (!_silo.Store.IsExclusive)
         {
             // A lease whose last successful renewal was sent more than Ttl ago has expired in the database: another
-            // silo may own the partition already. Drop it (and its activations) now instead of waiting for the
-            // database to say so; a renewal under the same epoch is not attempted any more.
+            // silo may own the partition already. Its activations go now (their in-memory state may be stale); the
+            // lease itself is kept for the renewal: if that still succeeds under the same epoch, nobody else took it.
             var now = _clock.GetTimestamp();
             var margin = (long)(_options.SafetyMargin.TotalSeconds * _clock.TimestampFrequency);
             foreach (var lease in _silo.Partitions.HeldLeases())
             {
                 if (now >= _silo.Partitions.Get(lease.PartitionId).ValidUntil + margin)
                 {
-                    ReportOwnershipLost(lease.PartitionId, lease.Epoch);
+                    _ = _silo.Catalog.DeactivatePartitionAsync(lease.PartitionId, new DeactivationReason(DeactivationReasonCode.PartitionLost, $"the lease of partition {lease.PartitionId} (epoch {lease.Epoch}) expired before it could be renewed"));
                 }
             }
         }
