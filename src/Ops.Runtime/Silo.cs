@@ -263,7 +263,7 @@ internal sealed class Silo : IAsyncDisposable
         if (Transport is not null)
         {
             // A crashed process stops answering at once: peers see refused connections.
-            _ = Transport.StopAsync();
+            _ = Transport.StopAsync(immediately: true);
         }
 
         Log.Killed(Options.SiloName);

@@ -15,7 +15,7 @@ internal sealed record RebalancePlan(int LiveSilos, int Low, int High, IReadOnly
 /// partitions every silo converges to ⌊N/S⌋ or ⌈N/S⌉. A silo under ⌈N/S⌉ acquires free partitions only (never a
 /// live lease); a silo over ⌈N/S⌉ (or over ⌊N/S⌋ while another is under ⌊N/S⌋ and nothing is free) hands one
 /// partition off per round; a free partition nobody under quota will take is taken by the least loaded silo, so a
-/// partition is never left unserved for long.
+/// partition is never left unserved for long: the silos that are certainly up share such orphans out.
 /// </summary>
 internal static class Rebalancer
 {
@@ -56,11 +56,19 @@ internal static class Rebalancer
         var others = counts.Where(c => c.Key != self).Select(c => c.Value).ToList();
 
         var budget = Math.Max(0, high - mine);
-        if (budget == 0 && free.Count > 0 && others.All(c => c >= high) && IsLeastLoaded(counts, self))
+
+        // Silos under quota that will take free partitions: a silo that has not sent a heartbeat for half the
+        // liveness window is probably the one that crashed and left them (its leases expired about when its heartbeat
+        // stopped), even if it still counts as live for a moment.
+        var heartbeats = snapshot.Silos.ToDictionary(silo => silo.SiloId, snapshot.HeartbeatAge);
+        var active = counts.Where(c => c.Key == self || (heartbeats.TryGetValue(c.Key, out var age) && age <= liveWithin / 2))
+            .ToDictionary(c => c.Key, c => c.Value);
+        var takers = active.Count(c => c.Key != self && c.Value < high);
+        if (budget == 0 && free.Count > 0 && takers == 0)
         {
-            // Nobody under quota will take these (e.g. their owner died and still counts as live): take them now;
-            // later rounds hand the surplus off.
-            budget = free.Count;
+            // Nobody under quota will take these: the silos that are certainly up share them out now (random order,
+            // so they mostly try different ones; the database lets one win each); later rounds hand any surplus off.
+            budget = (free.Count + active.Count - 1) / active.Count;
         }
 
         Shuffle(free, random);
@@ -69,12 +77,6 @@ internal static class Rebalancer
         var surplus = (mine > high && others.Any(c => c < high))
             || (mine > low && free.Count == 0 && others.Any(c => c < low));
         return new RebalancePlan(s, low, high, acquire, surplus);
-    }
-
-    private static bool IsLeastLoaded(Dictionary<Guid, int> counts, Guid self)
-    {
-        var mine = counts[self];
-        return counts.All(c => c.Key == self || c.Value > mine || (c.Value == mine && c.Key.CompareTo(self) > 0));
     }
 
     private static void Shuffle(List<int> items, Random random)

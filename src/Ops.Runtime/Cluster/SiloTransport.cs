@@ -117,13 +117,16 @@ internal sealed class SiloTransport : IAsyncDisposable
         _silo.Log.TransportListening(bound);
     }
 
-    /// <summary>Stops accepting requests (graceful: in-flight requests finish within a short timeout).</summary>
-    public async Task StopAsync()
+    /// <summary>
+    /// Stops accepting requests: graceful (in-flight requests finish within a short timeout), or at once as a crash
+    /// would (connections are aborted).
+    /// </summary>
+    public async Task StopAsync(bool immediately = false)
     {
         if (_server is { } server)
         {
             _server = null;
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            using var timeout = new CancellationTokenSource(immediately ? TimeSpan.Zero : TimeSpan.FromSeconds(2));
             try
             {
                 await server.StopAsync(timeout.Token);
@@ -441,7 +444,7 @@ internal sealed class SiloTransport : IAsyncDisposable
 
     private bool ServesNow(int partition, out string reason)
     {
-        if (_silo.Status is not SiloLifecycleStatus.Active)
+        if (_silo.Status is not (SiloLifecycleStatus.Active or SiloLifecycleStatus.Starting))
         {
             reason = $"the silo is {_silo.Status}";
             return false;

@@ -103,11 +103,12 @@ internal sealed class InboxService : IInbox, IPartitionListener
             {
                 var partition = partitions[index];
                 var serving = _silo.Partitions.TryGetServingEpoch(partition, out _, out var reason);
-                if (_silo.Status == SiloLifecycleStatus.Active && serving)
+                var up = _silo.Status is SiloLifecycleStatus.Active or SiloLifecycleStatus.Starting;
+                if (up && serving)
                 {
                     local.Add(index);
                 }
-                else if (_silo.Partitions.Get(partition).Status == PartitionStatus.Owned && _silo.Status == SiloLifecycleStatus.Active && !_silo.Leases.DrainingAll)
+                else if (_silo.Partitions.Get(partition).Status == PartitionStatus.Owned && up && !_silo.Leases.DrainingAll)
                 {
                     // Held here but self-fenced: nobody else can store it before the lease expires.
                     throw new PartitionUnavailableException(partition, reason);
