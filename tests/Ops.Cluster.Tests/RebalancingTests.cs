@@ -81,3 +81,70 @@ public sealed class RebalancingTests(ITestOutputHelper output)
         Assert.Empty(drained.Diagnostics.ServingPartitions);
     }
 }
+
+/// <summary>The durable inbox while silos come and go: nothing acknowledged is lost, nothing applied twice.</summary>
+public sealed class InboxChurnTests(ITestOutputHelper output)
+{
+    [SkippableFact]
+    public async Task Appends_through_random_gateways_survive_a_graceful_stop_and_a_join_exactly_once_in_effect()
+    {
+        var probe = new Probe();
+        await using var cluster = await Clusters.StartAsync(probe);
+        const int grains = 20;
+        var acknowledged = new ConcurrentBag<string>();
+        var attempted = new ConcurrentBag<string>();
+        var failures = new ConcurrentBag<string>();
+        using var stop = new CancellationTokenSource();
+        var appenders = Enumerable.Range(0, 6).Select(a => Task.Run(async () =>
+        {
+            var random = new Random(a);
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var id = $"a{a}-{i}";
+                var running = cluster.Silos.Where(s => s.IsRunning).ToList();
+                var gateway = running[random.Next(running.Count)];
+                var recipient = gateway.GrainFactory.GetGrainId<IInboxGrain>($"churn-{random.Next(grains)}");
+                attempted.Add(id);
+                try
+                {
+                    await gateway.Inbox.AppendAsync(recipient, "test", System.Text.Encoding.UTF8.GetBytes(id));
+                    acknowledged.Add(id);
+                }
+                catch (Exception exception)
+                {
+                    failures.Add($"{exception.GetType().Name}: {exception.Message}");
+                }
+
+                await Task.Delay(2);
+            }
+        })).ToList();
+
+        await Task.Delay(700);
+        await cluster.StopSiloAsync(cluster.Silos[0]);
+        await Task.Delay(700);
+        await cluster.StartSiloAsync();
+        await cluster.WaitForStableOwnershipAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(500);
+        await stop.CancelAsync();
+        await Task.WhenAll(appenders);
+        output.WriteLine($"{acknowledged.Count} appends acknowledged, {failures.Count} failed: {string.Join(" | ", failures.Distinct().Take(3))}");
+
+        var gatewayNow = cluster.Silos.First(s => s.IsRunning).GrainFactory;
+        var applied = new List<string>();
+        await Probe.WaitUntilAsync(
+            () =>
+            {
+                applied = Enumerable.Range(0, grains)
+                    .SelectMany(g => gatewayNow.GetGrain<IInboxGrain>($"churn-{g}").Ledger().GetAwaiter().GetResult().Applied)
+                    .ToList();
+                return acknowledged.All(new HashSet<string>(applied).Contains);
+            },
+            TimeSpan.FromSeconds(20),
+            "every acknowledged record is applied");
+
+        Assert.True(acknowledged.Count > 200, $"only {acknowledged.Count} appends acknowledged");
+        Assert.Empty(failures);
+        Assert.Equal(applied.Count, applied.Distinct().Count());
+        Assert.Subset(attempted.ToHashSet(), applied.ToHashSet());
+    }
+}
