@@ -151,7 +151,9 @@ internal sealed class LeaseManager
             {
                 try
                 {
-                    var (marked, deleted) = await _silo.Store.CleanUpSilosAsync(LiveWithin * 2, _cluster.DeadSiloRetention, stopping);
+                    using var timeout = new CancellationTokenSource(_cluster.RebalanceInterval + _options.Ttl, _clock);
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
+                    var (marked, deleted) = await _silo.Store.CleanUpSilosAsync(LiveWithin * 2, _cluster.DeadSiloRetention, linked.Token);
                     if (marked + deleted > 0)
                     {
                         _silo.Log.MembershipCleaned(marked, deleted);
