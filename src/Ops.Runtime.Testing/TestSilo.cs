@@ -56,6 +56,19 @@ public sealed class TestSilo
     /// <summary>Responses to forwarded calls that came back over HTTP/2.</summary>
     public long Http2Responses => Silo.Transport?.Http2Responses ?? 0;
 
+    /// <summary>Forwarded calls other silos refused as not theirs (421) or unavailable (503), then retried.</summary>
+    public long RefusedForwards => Silo.Transport?.Refused ?? 0;
+
+    /// <summary>
+    /// Test hook: the next time this silo routes a call or an append for <paramref name="partitionId"/>, its partition map
+    /// says <paramref name="wrongOwner"/> owns it (a stale route).
+    /// </summary>
+    public void Misroute(int partitionId, TestSilo wrongOwner)
+    {
+        ArgumentNullException.ThrowIfNull(wrongOwner);
+        Silo.Map.InjectStaleRoute(partitionId, new Cluster.PartitionRoute(wrongOwner.SiloId, 0, new Uri($"http://127.0.0.1:{wrongOwner.InternalPort}/")));
+    }
+
     /// <summary>Requests this silo's internal endpoint received from other silos.</summary>
     public long InternalRequestsReceived => Silo.Transport?.Received ?? 0;
 

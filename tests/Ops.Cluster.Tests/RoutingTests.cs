@@ -108,6 +108,24 @@ public sealed class RoutingTests
     }
 
     [SkippableFact]
+    public async Task A_stale_route_is_answered_not_owner_and_retried_with_the_refreshed_map_in_two_hops()
+    {
+        var probe = new Probe();
+        await using var cluster = await Clusters.StartAsync(probe);
+        var (gateway, stale, owner) = (cluster.Silos[0], cluster.Silos[1], cluster.Silos[2]);
+        var key = Clusters.KeyServedBy<ICounterGrain>(cluster, owner, "stale");
+        var grainId = gateway.GrainFactory.GetGrainId<ICounterGrain>(key);
+        gateway.Misroute(cluster.PartitionOf(grainId), stale);
+        var (refusedBefore, staleForwardedBefore) = (gateway.RefusedForwards, stale.ForwardedCalls);
+
+        Assert.Equal(1, await gateway.GrainFactory.GetGrain<ICounterGrain>(key).Increment());
+
+        Assert.Equal(refusedBefore + 1, gateway.RefusedForwards);
+        Assert.Equal(staleForwardedBefore, stale.ForwardedCalls);
+        Assert.Same(owner, cluster.FindActivation(grainId));
+    }
+
+    [SkippableFact]
     public async Task Grain_exceptions_and_call_cycles_cross_the_hop()
     {
         var probe = new Probe();

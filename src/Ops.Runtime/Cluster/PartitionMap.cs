@@ -19,6 +19,7 @@ internal sealed class PartitionMap
     private readonly Lock _lock = new();
     private volatile Snapshot _current = new(null, [], new Dictionary<Guid, SiloRecord>(), 0);
     private Task<ClusterSnapshot>? _refreshing;
+    private System.Collections.Concurrent.ConcurrentDictionary<int, PartitionRoute>? _staleOnce;
 
     public PartitionMap(Silo silo)
     {
@@ -34,6 +35,11 @@ internal sealed class PartitionMap
     /// <summary>The route of <paramref name="partitionId"/> as last read.</summary>
     public PartitionRoute Get(int partitionId)
     {
+        if (_staleOnce is { } stale && stale.TryRemove(partitionId, out var injected))
+        {
+            return injected;
+        }
+
         var current = _current;
         return partitionId < current.Routes.Length ? current.Routes[partitionId] : default;
     }
@@ -103,6 +109,10 @@ internal sealed class PartitionMap
             _current = current with { Routes = routes };
         }
     }
+
+    /// <summary>Tests: the next lookup of <paramref name="partitionId"/> returns <paramref name="route"/> (a stale route), once.</summary>
+    public void InjectStaleRoute(int partitionId, PartitionRoute route) =>
+        (_staleOnce ??= new System.Collections.Concurrent.ConcurrentDictionary<int, PartitionRoute>())[partitionId] = route;
 
     private async Task<ClusterSnapshot> ReadAsync()
     {

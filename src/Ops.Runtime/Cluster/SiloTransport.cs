@@ -57,6 +57,7 @@ internal sealed class SiloTransport : IAsyncDisposable
     private long _forwarded;
     private long _http2Responses;
     private long _received;
+    private long _refused;
 
     public SiloTransport(Silo silo)
     {
@@ -94,6 +95,9 @@ internal sealed class SiloTransport : IAsyncDisposable
 
     /// <summary>Requests this silo received on its internal endpoint.</summary>
     public long Received => Interlocked.Read(ref _received);
+
+    /// <summary>Forwarded requests other silos refused with NotOwner (421) or Unavailable (503): stale routes retried.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -189,8 +193,10 @@ internal sealed class SiloTransport : IAsyncDisposable
                     call.CompleteFromWire(body, _silo.Serializer);
                     return (ForwardOutcome.Done, string.Empty);
                 case HttpStatusCode.MisdirectedRequest:
+                    Interlocked.Increment(ref _refused);
                     return (ForwardOutcome.NotOwner, System.Text.Encoding.UTF8.GetString(body));
                 case HttpStatusCode.ServiceUnavailable:
+                    Interlocked.Increment(ref _refused);
                     return (ForwardOutcome.Unavailable, System.Text.Encoding.UTF8.GetString(body));
                 default:
                     call.Fail(WireError.Parse(body)?.ToException() ?? new RemoteGrainException($"HTTP {(int)response.StatusCode}", $"The silo at {address} answered {(int)response.StatusCode} to {method.Name} on {target}."));
