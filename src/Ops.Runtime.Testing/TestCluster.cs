@@ -91,6 +91,7 @@ public sealed class TestCluster : IAsyncDisposable
         }
 
         silo.IsRunning = true;
+        _ = silo.SiloId;
         _silos.Add(silo);
         return silo;
     }
@@ -148,6 +149,111 @@ public sealed class TestCluster : IAsyncDisposable
 
         _silos.Remove(silo);
         return await StartSiloAsync(silo.Name);
+    }
+
+    /// <summary>
+    /// Freezes a silo as a long GC pause would: no lease renewal, heartbeat, rebalancing or map refresh, and no grain
+    /// turn or continuation runs, until <see cref="ResumeSilo"/>. Its internal endpoint still accepts connections.
+    /// </summary>
+    public void PauseSilo(TestSilo silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.Silo.Pause();
+    }
+
+    /// <summary>Ends a <see cref="PauseSilo"/>.</summary>
+    public void ResumeSilo(TestSilo silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.Silo.Resume();
+    }
+
+    /// <summary>The running silos on which <paramref name="grainId"/> has a valid activation (at most one, INV-5 and leases).</summary>
+    public IReadOnlyList<TestSilo> FindActivations(GrainId grainId) =>
+        _silos.Where(s => s.IsRunning && s.Diagnostics.IsActive(grainId)).ToList();
+
+    /// <summary>The running silo on which <paramref name="grainId"/> is active, or null; throws if it is active on several.</summary>
+    public TestSilo? FindActivation(GrainId grainId) => FindActivations(grainId) switch
+    {
+        [] => null,
+        [var one] => one,
+        var many => throw new InvalidOperationException($"{grainId} is active on {many.Count} silos: {string.Join(", ", many)}"),
+    };
+
+    /// <summary>The partition of <paramref name="grainId"/> (the cluster's placement function).</summary>
+    public int PartitionOf(GrainId grainId) => (_silos.FirstOrDefault(s => s.IsRunning) ?? throw new InvalidOperationException("No silo is running.")).Silo.Partitions.GetPartition(grainId);
+
+    /// <summary>The running silo that serves <paramref name="grainId"/>'s partition now, or null.</summary>
+    public TestSilo? ServingSilo(GrainId grainId)
+    {
+        var partition = PartitionOf(grainId);
+        return _silos.FirstOrDefault(s => s.IsRunning && s.Silo.Partitions.TryGetServingEpoch(partition, out _, out _));
+    }
+
+    /// <summary>
+    /// Waits until ownership is stable: every partition is held, with a live lease, by a running unpaused silo that
+    /// serves it, each such silo serves ⌊N/S⌋ or ⌈N/S⌉ partitions, and the database agrees with every silo's
+    /// own view, for two consecutive looks. Returns the time it took.
+    /// </summary>
+    public async Task<TimeSpan> WaitForStableOwnershipAsync(TimeSpan? timeout = null)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var limit = timeout ?? TimeSpan.FromSeconds(30);
+        var stableLooks = 0;
+        string last = "not looked yet";
+        while (started.Elapsed < limit)
+        {
+            var running = _silos.Where(s => s.IsRunning && !s.IsPaused).ToList();
+            if (running.Count > 0)
+            {
+                var store = running[0].Services.GetRequiredService<Storage.IRuntimeStore>();
+                try
+                {
+                    var partitions = await store.ReadPartitionsAsync(CancellationToken.None);
+                    var n = partitions.Count;
+                    var low = n / running.Count;
+                    var high = (n + running.Count - 1) / running.Count;
+                    var problems = new List<string>();
+                    foreach (var silo in running)
+                    {
+                        var inDatabase = partitions.Where(p => p.OwnerSilo == silo.SiloId && p.LeaseRemaining > TimeSpan.Zero).Select(p => p.PartitionId).Order().ToList();
+                        var serving = silo.Diagnostics.ServingPartitions.Select(p => p.PartitionId).Order().ToList();
+                        if (!inDatabase.SequenceEqual(serving))
+                        {
+                            problems.Add($"{silo} serves [{string.Join(",", serving)}] but the database says [{string.Join(",", inDatabase)}]");
+                        }
+
+                        if (serving.Count < low || serving.Count > high)
+                        {
+                            problems.Add($"{silo} serves {serving.Count}, share {low}-{high}");
+                        }
+                    }
+
+                    var owners = running.Select(s => s.SiloId).ToHashSet();
+                    var orphans = partitions.Where(p => p.OwnerSilo is not { } o || !owners.Contains(o) || p.LeaseRemaining <= TimeSpan.Zero).Select(p => p.PartitionId).ToList();
+                    if (orphans.Count > 0)
+                    {
+                        problems.Add($"partitions [{string.Join(",", orphans)}] have no running owner");
+                    }
+
+                    last = problems.Count == 0 ? "stable" : string.Join("; ", problems);
+                    stableLooks = problems.Count == 0 ? stableLooks + 1 : 0;
+                    if (stableLooks >= 2)
+                    {
+                        return started.Elapsed;
+                    }
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    last = exception.Message;
+                    stableLooks = 0;
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Ownership did not become stable within {limit}: {last}");
     }
 
     /// <summary>Moves the manual clock forward in steps (timers fire at each step, as time would pass).</summary>

@@ -70,5 +70,10 @@ public sealed class TestClusterOptions
         ["Inbox:RetryBackoff"] = "00:00:00.050",
         ["Inbox:MaxRetryBackoff"] = "00:00:00.500",
         ["Inbox:CommitInterval"] = "00:00:00.050",
+        ["Cluster:RebalanceInterval"] = "00:00:00.200",
+        ["Cluster:MapRefreshInterval"] = "00:00:00.250",
+        ["Cluster:JoinTimeout"] = "00:00:01",
+        ["Cluster:DrainTimeout"] = "00:00:05",
+        ["Cluster:RoutingTimeout"] = "00:00:20",
     };
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Ops.Runtime.Catalog;
+using Ops.Runtime.Cluster;
 using Ops.Runtime.Diagnostics;
 using Ops.Runtime.Hosting;
 using Ops.Runtime.Inbox;
@@ -49,6 +50,7 @@ internal sealed class Silo : IAsyncDisposable
     private readonly CancellationTokenSource _grainsStopping = new();
     private readonly List<Task> _loops = [];
     private volatile SiloLifecycleStatus _status = SiloLifecycleStatus.Created;
+    private volatile TaskCompletionSource? _paused;
 
     public Silo(
         IServiceProvider services,
@@ -58,6 +60,7 @@ internal sealed class Silo : IAsyncDisposable
         IOptions<MessagingOptions> messagingOptions,
         IOptions<ReminderOptions> reminderOptions,
         IOptions<InboxOptions> inboxOptions,
+        IOptions<ClusterOptions> clusterOptions,
         IRuntimeStore store,
         GrainTypeRegistry registry,
         TimeProvider time,
@@ -68,6 +71,7 @@ internal sealed class Silo : IAsyncDisposable
         Options = siloOptions.Value;
         CollectionOptions = collectionOptions.Value;
         MessagingOptions = messagingOptions.Value;
+        ClusterOptions = clusterOptions.Value;
         Store = store;
         Registry = registry;
         Time = time;
@@ -78,7 +82,15 @@ internal sealed class Silo : IAsyncDisposable
         Serializer = new RuntimeSerializer(() => GrainFactory!);
         Sender = new GrainCallSender(this);
         GrainFactory = new GrainFactory(registry, Sender);
-        Leases = new LeaseManager(this, leaseOptions.Value, leaseClock);
+        Leases = new LeaseManager(this, leaseOptions.Value, ClusterOptions, leaseClock);
+        Map = new PartitionMap(this);
+        if (!store.IsExclusive)
+        {
+            // A shared store means other silos: calls and inbox appends for their partitions are forwarded.
+            Transport = new SiloTransport(this);
+            Router = new CallRouter(this, ClusterOptions);
+        }
+
         Reminders = new ReminderService(this, reminderOptions.Value);
         var inbox = inboxOptions.Value;
         Inbox = new InboxService(this, inbox, inbox.Writers > 0 ? inbox.Writers : store.IsExclusive ? 1 : 4);
@@ -93,6 +105,23 @@ internal sealed class Silo : IAsyncDisposable
     public ActivationCollectionOptions CollectionOptions { get; }
 
     public MessagingOptions MessagingOptions { get; }
+
+    public ClusterOptions ClusterOptions { get; }
+
+    /// <summary>Owner and address of every partition (routing cache).</summary>
+    public PartitionMap Map { get; }
+
+    /// <summary>The internal silo-to-silo endpoint and client; null on an exclusive store (one silo).</summary>
+    public SiloTransport? Transport { get; }
+
+    /// <summary>Forwards calls this silo does not serve; null on an exclusive store.</summary>
+    public CallRouter? Router { get; }
+
+    /// <summary>What this silo registered in the membership table (set at start).</summary>
+    public SiloRegistration Registration { get; private set; } = null!;
+
+    /// <summary>While paused (tests: a GC pause), the task that completes on resume; null otherwise.</summary>
+    public Task? Paused => _paused?.Task;
 
     public IServiceProvider Services { get; }
 
@@ -143,14 +172,26 @@ internal sealed class Silo : IAsyncDisposable
                 $"Silo:PartitionCount is {Options.PartitionCount}, but cluster '{cluster.ClusterId}' was created with {cluster.PartitionCount} partitions and N never changes for a cluster: set Silo:PartitionCount={cluster.PartitionCount} (or use a new Silo:ClusterId).");
         }
 
-        await Store.RegisterSiloAsync(
-            new SiloRegistration(SiloId, Options.SiloName, Options.AdvertisedHost, Options.SiloPort, Options.GatewayPort, Environment.ProcessId),
-            cancellationToken);
+        var siloPort = Options.SiloPort;
+        if (Transport is not null)
+        {
+            await Transport.StartAsync(cancellationToken);
+            siloPort = Transport.Port;
+        }
+
+        Registration = new SiloRegistration(SiloId, Options.SiloName, Options.AdvertisedHost, siloPort, Options.GatewayPort, Environment.ProcessId);
+        await Store.RegisterSiloAsync(Registration, cancellationToken);
         Inbox.Start(_loopsStopping.Token);
         await Leases.AcquireInitialAsync(cancellationToken);
 
         var stopping = _loopsStopping.Token;
         _loops.Add(RunLoopAsync("lease renewal", Leases.RunAsync, stopping));
+        if (!Store.IsExclusive)
+        {
+            _loops.Add(RunLoopAsync("rebalancing", Leases.RunRebalanceAsync, stopping));
+            _loops.Add(RunLoopAsync("partition map", RefreshMapAsync, stopping));
+        }
+
         _loops.Add(RunLoopAsync("reminders", Reminders.RunAsync, stopping));
         _loops.Add(RunLoopAsync("idle collection", CollectIdleAsync, stopping));
         _loops.Add(RunLoopAsync("call deadlines", ExpireDeadlinesAsync, stopping));
@@ -170,16 +211,39 @@ internal sealed class Silo : IAsyncDisposable
             return;
         }
 
+        Resume();
         _status = SiloLifecycleStatus.Stopping;
         Log.Stopping(Options.SiloName, Catalog.Count);
         await TryAsync(() => Store.SetSiloStatusAsync(SiloId, SiloStatus.ShuttingDown, cancellationToken));
+        await Leases.BeginStoppingAsync();
         await Inbox.StopAsync(graceful: true);
-        await Catalog.DeactivateAllAsync(new DeactivationReason(DeactivationReasonCode.ShuttingDown, "the silo is stopping")).WaitAsync(cancellationToken);
+        var deactivation = Catalog.DeactivateAllAsync(new DeactivationReason(DeactivationReasonCode.ShuttingDown, "the silo is stopping"));
+        if (Store.IsExclusive)
+        {
+            await deactivation.WaitAsync(cancellationToken);
+        }
+        else
+        {
+            try
+            {
+                // Bounded like a hand-off: writes still running after the release are fenced out.
+                await deactivation.WaitAsync(ClusterOptions.DrainTimeout, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
         await _loopsStopping.CancelAsync();
         await AwaitLoopsAsync();
         await Leases.ReleaseAllAsync(cancellationToken);
         await TryAsync(() => Store.SetSiloStatusAsync(SiloId, SiloStatus.Dead, cancellationToken));
         await _grainsStopping.CancelAsync();
+        if (Transport is not null)
+        {
+            await Transport.StopAsync();
+        }
+
         _status = SiloLifecycleStatus.Stopped;
         Log.Stopped(Options.SiloName);
     }
@@ -196,10 +260,17 @@ internal sealed class Silo : IAsyncDisposable
         }
 
         _status = SiloLifecycleStatus.Killed;
+        Resume();
         _loopsStopping.Cancel();
         _grainsStopping.Cancel();
         _ = Inbox.StopAsync(graceful: false);
         Catalog.AbandonAll(new SiloUnavailableException("The silo was killed."));
+        if (Transport is not null)
+        {
+            // A crashed process stops answering at once: peers see refused connections.
+            _ = Transport.StopAsync(immediately: true);
+        }
+
         Log.Killed(Options.SiloName);
     }
 
@@ -220,8 +291,51 @@ internal sealed class Silo : IAsyncDisposable
         }
 
         await AwaitLoopsAsync();
+        if (Transport is not null)
+        {
+            await Transport.DisposeAsync();
+        }
+
         _loopsStopping.Dispose();
         _grainsStopping.Dispose();
+    }
+
+    /// <summary>
+    /// Tests: freezes the silo as a long GC pause would: lease renewals, heartbeats, rebalancing, map refreshes and
+    /// reminder polls stop, and no activation runs a turn or a continuation until <see cref="Resume"/>.
+    /// </summary>
+    public void Pause() => Interlocked.CompareExchange(ref _paused, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
+
+    /// <summary>Ends a <see cref="Pause"/>: everything held back runs again.</summary>
+    public void Resume() => Interlocked.Exchange(ref _paused, null)?.TrySetResult();
+
+    /// <summary>Waits while the silo is paused (background loops call it each round).</summary>
+    public Task WhilePausedAsync(CancellationToken cancellationToken) => _paused?.Task.WaitAsync(cancellationToken) ?? Task.CompletedTask;
+
+    /// <summary>
+    /// Drains this silo without stopping it: every partition is handed off (activations deactivate and save, inbox
+    /// offsets commit, leases are released) and it acquires nothing more; it keeps forwarding what it receives.
+    /// </summary>
+    public Task DrainAsync(CancellationToken cancellationToken) =>
+        Store.IsExclusive
+            ? throw new InvalidOperationException("A silo on an exclusive store (SQLite) is the only silo: there is nobody to hand its partitions to.")
+            : Leases.DrainAllAsync(cancellationToken);
+
+    private async Task RefreshMapAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            await Task.Delay(ClusterOptions.MapRefreshInterval, stopping);
+            await WhilePausedAsync(stopping);
+            try
+            {
+                await Map.RefreshAsync(stopping);
+            }
+            catch (Exception exception) when (!stopping.IsCancellationRequested)
+            {
+                Log.MapRefreshFailed(exception);
+            }
+        }
     }
 
     private async Task CollectIdleAsync(CancellationToken stopping)

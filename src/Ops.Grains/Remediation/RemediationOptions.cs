@@ -35,7 +35,7 @@ public sealed class RemediationOptions
 
     /// <summary>
     /// Upper bound of a whole step, retries and delays included. The default value (null) is the step's timeout ×
-    /// (<see cref="MaxRetryAttempts"/> + 1).
+    /// (<see cref="MaxRetryAttempts"/> + 1) plus room for the back-off between attempts (twice each jittered delay).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan? TotalTimeout { get; set; }

@@ -93,7 +93,7 @@ internal sealed partial class StepExecutor : IStepExecutor, IDisposable
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(RemediationPipelines.AttemptTimeout, step.Timeout);
-        context.Properties.Set(RemediationPipelines.TotalTimeout, _options.TotalTimeout ?? step.Timeout * (retries + 1));
+        context.Properties.Set(RemediationPipelines.TotalTimeout, _options.TotalTimeout ?? DefaultTotalTimeout(step.Timeout, retries));
         var attempts = 0;
         try
         {
@@ -132,4 +132,19 @@ internal sealed partial class StepExecutor : IStepExecutor, IDisposable
 
     private static string Describe(TimeSpan timeout) =>
         timeout.TotalSeconds >= 1 ? $"{timeout.TotalSeconds:0.###} s" : $"{timeout.TotalMilliseconds:0} ms";
+
+    /// <summary>
+    /// Every attempt's timeout plus the back-off before each retry (base × 2^k, jittered: twice that is allowed), so
+    /// the budget never cuts the last attempt short just because the delays before it were long.
+    /// </summary>
+    private TimeSpan DefaultTotalTimeout(TimeSpan attemptTimeout, int retries)
+    {
+        var total = attemptTimeout * (retries + 1);
+        for (var k = 0; k < retries; k++)
+        {
+            total += _options.RetryBaseDelay * Math.Pow(2, k + 1);
+        }
+
+        return total;
+    }
 }

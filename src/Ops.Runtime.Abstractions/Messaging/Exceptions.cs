@@ -80,3 +80,33 @@ public sealed class SiloUnavailableException : Exception
     {
     }
 }
+
+/// <summary>
+/// A grain on another silo threw an exception whose type this silo cannot rebuild; <see cref="RemoteType"/> names it.
+/// </summary>
+public sealed class RemoteGrainException : Exception
+{
+    public RemoteGrainException()
+    {
+    }
+
+    public RemoteGrainException(string message)
+        : base(message)
+    {
+    }
+
+    public RemoteGrainException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception for a remote exception of type <paramref name="remoteType"/>.</summary>
+    public RemoteGrainException(string remoteType, string message)
+        : base(message)
+    {
+        RemoteType = remoteType;
+    }
+
+    /// <summary>The assembly-qualified name of the exception thrown on the other silo.</summary>
+    public string? RemoteType { get; }
+}

@@ -155,6 +155,53 @@ internal sealed partial class PostgreSqlRuntimeStore : IRuntimeStore, IAsyncDisp
         return silos;
     }
 
+    public async Task<ClusterSnapshot> ReadSnapshotAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(BatchCommand("SELECT now()"));
+        batch.BatchCommands.Add(BatchCommand("SELECT silo_id, silo_name, host, silo_port, gateway_port, process_id, status, started_at, heartbeat_at FROM rt_silo WHERE cluster_id = $1 ORDER BY started_at", _clusterId));
+        batch.BatchCommands.Add(BatchCommand("SELECT partition_id, owner_silo, epoch, (extract(epoch FROM lease_expires_at - now()) * 1000)::bigint FROM rt_partition WHERE cluster_id = $1 ORDER BY partition_id", _clusterId));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var now = reader.GetFieldValue<DateTimeOffset>(0);
+        await reader.NextResultAsync(cancellationToken);
+        var silos = new List<SiloRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            silos.Add(new SiloRecord(
+                reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5),
+                (SiloStatus)reader.GetInt16(6), reader.GetFieldValue<DateTimeOffset>(7), reader.GetFieldValue<DateTimeOffset>(8)));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        var partitions = new List<PartitionRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            partitions.Add(new PartitionRecord(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.GetInt64(2), TimeSpan.FromMilliseconds(reader.GetInt64(3))));
+        }
+
+        return new ClusterSnapshot(now, silos, partitions);
+    }
+
+    public async Task<(int MarkedDead, int Deleted)> CleanUpSilosAsync(TimeSpan deadAfter, TimeSpan retention, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(BatchCommand(
+            "UPDATE rt_silo SET status = $2 WHERE cluster_id = $1 AND status <> $2 AND heartbeat_at < now() - make_interval(secs => $3 / 1000.0)",
+            _clusterId,
+            (short)SiloStatus.Dead,
+            (long)deadAfter.TotalMilliseconds));
+        batch.BatchCommands.Add(BatchCommand(
+            "DELETE FROM rt_silo WHERE cluster_id = $1 AND status = $2 AND heartbeat_at < now() - make_interval(secs => $3 / 1000.0)",
+            _clusterId,
+            (short)SiloStatus.Dead,
+            (long)retention.TotalMilliseconds));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return (batch.BatchCommands[0].RecordsAffected, batch.BatchCommands[1].RecordsAffected);
+    }
+
     public async Task<IReadOnlyList<PartitionLease>> AcquireAsync(Guid siloId, IReadOnlyCollection<int> partitionIds, TimeSpan ttl, bool takeOverLiveLeases, CancellationToken cancellationToken)
     {
         var acquired = new List<PartitionLease>();

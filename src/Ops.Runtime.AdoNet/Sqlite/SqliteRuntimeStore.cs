@@ -153,6 +153,36 @@ internal sealed partial class SqliteRuntimeStore : IRuntimeStore, IAsyncDisposab
         return silos;
     }
 
+    public async Task<ClusterSnapshot> ReadSnapshotAsync(CancellationToken cancellationToken)
+    {
+        // One silo per SQLite file: the snapshot needs no single read transaction.
+        DateTimeOffset now;
+        await using (var connection = await OpenReadAsync(cancellationToken))
+        await using (var command = Read(connection, $"SELECT {NowMs}"))
+        {
+            now = FromMs((long)(await command.ExecuteScalarAsync(cancellationToken))!);
+        }
+
+        var silos = await ReadSilosAsync(cancellationToken);
+        var partitions = await ReadPartitionsAsync(cancellationToken);
+        return new ClusterSnapshot(now, silos, partitions);
+    }
+
+    public Task<(int MarkedDead, int Deleted)> CleanUpSilosAsync(TimeSpan deadAfter, TimeSpan retention, CancellationToken cancellationToken) =>
+        WriteAsync(
+            s => (
+                s.Execute(
+                    $"UPDATE rt_silo SET status = $dead WHERE cluster_id = $c AND status <> $dead AND heartbeat_at < {NowMs} - $after",
+                    ("$c", _clusterId),
+                    ("$dead", (int)SiloStatus.Dead),
+                    ("$after", (long)deadAfter.TotalMilliseconds)),
+                s.Execute(
+                    $"DELETE FROM rt_silo WHERE cluster_id = $c AND status = $dead AND heartbeat_at < {NowMs} - $retention",
+                    ("$c", _clusterId),
+                    ("$dead", (int)SiloStatus.Dead),
+                    ("$retention", (long)retention.TotalMilliseconds))),
+            cancellationToken);
+
     public Task<IReadOnlyList<PartitionLease>> AcquireAsync(Guid siloId, IReadOnlyCollection<int> partitionIds, TimeSpan ttl, bool takeOverLiveLeases, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<PartitionLease>>(
             s =>

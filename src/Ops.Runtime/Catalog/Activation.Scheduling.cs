@@ -113,6 +113,13 @@ internal sealed partial class Activation : IThreadPoolWorkItem
     /// </summary>
     void IThreadPoolWorkItem.Execute()
     {
+        if (_silo.Paused is { } resumed)
+        {
+            // A test's "GC pause": nothing of this silo runs until it resumes; the activation stays scheduled.
+            resumed.ContinueWith(static (_, state) => ThreadPool.UnsafeQueueUserWorkItem((Activation)state!, preferLocal: false), this, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            return;
+        }
+
         var batch = t_batch ??= new WorkItem[BatchSize];
         var processed = 0;
         while (processed < WorkItemsPerQuantum)
@@ -332,6 +339,7 @@ internal sealed partial class Activation : IThreadPoolWorkItem
     {
         Debug.Assert(_lock.IsHeldByCurrentThread, "lock held");
         turn.Target = this;
+        turn.Started = true;
         turn.PreviousRunning = null;
         turn.NextRunning = _runningHead;
         if (_runningHead is not null)
@@ -373,7 +381,7 @@ internal sealed partial class Activation : IThreadPoolWorkItem
     {
         for (var turn = _runningHead; turn is not null; turn = turn.NextRunning)
         {
-            if (chain.Find(turn) is { } link)
+            if (chain.Find(_silo.SiloId, turn) is { } link)
             {
                 return link;
             }

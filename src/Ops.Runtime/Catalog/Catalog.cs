@@ -59,6 +59,11 @@ internal sealed class Catalog
         {
             if (!_silo.Partitions.TryGetServingEpoch(partition, out var epoch, out var reason))
             {
+                if (TryReroute(target, grainClass, message, partition, reason))
+                {
+                    return;
+                }
+
                 message.Fail(new PartitionUnavailableException(partition, reason));
                 return;
             }
@@ -84,6 +89,11 @@ internal sealed class Catalog
 
             if (_silo.Status == SiloLifecycleStatus.Stopping)
             {
+                if (TryReroute(target, grainClass, message, partition, "the silo is stopping"))
+                {
+                    return;
+                }
+
                 message.Fail(new SiloUnavailableException("The silo is stopping and creates no new activations."));
                 return;
             }
@@ -96,6 +106,21 @@ internal sealed class Catalog
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// A call this silo cannot serve goes to the router (forward to the owner, or wait for one) when the silo is part
+    /// of a cluster, unless it was itself forwarded here: the receiving silo never forwards again.
+    /// </summary>
+    private bool TryReroute(GrainId target, GrainClassInfo grainClass, GrainMessage message, int partition, string reason)
+    {
+        if (message is not Messaging.GrainCall { Forwarded: false, Started: false } call || _silo.Router is not { } router)
+        {
+            return false;
+        }
+
+        router.Route(target, grainClass, call, partition, reason);
+        return true;
     }
 
     /// <summary>Removes a finished activation (only that exact instance).</summary>

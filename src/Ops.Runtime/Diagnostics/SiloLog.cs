@@ -104,4 +104,34 @@ internal sealed partial class SiloLog
 
     [LoggerMessage(5006, LogLevel.Error, "A background loop of the silo failed: {Loop}")]
     public partial void LoopFailed(Exception exception, string loop);
+
+    [LoggerMessage(6001, LogLevel.Information, "Handing off partition {PartitionId} (epoch {Epoch}): {Reason}")]
+    public partial void HandingOff(int partitionId, long epoch, string reason);
+
+    [LoggerMessage(6002, LogLevel.Information, "Handed off partition {PartitionId} (epoch {Epoch}) in {Elapsed}")]
+    public partial void HandedOff(int partitionId, long epoch, TimeSpan elapsed);
+
+    [LoggerMessage(6003, LogLevel.Warning, "Partition {PartitionId} did not drain within {Timeout}; releasing it anyway (writes still running are fenced out)")]
+    public partial void DrainTimedOut(int partitionId, TimeSpan timeout);
+
+    [LoggerMessage(6004, LogLevel.Warning, "Rebalancing failed; retrying next round")]
+    public partial void RebalanceFailed(Exception exception);
+
+    [LoggerMessage(6005, LogLevel.Warning, "This silo's membership row was {Status}; registering it again (its partitions are re-acquired through rebalancing)")]
+    public partial void Reregistering(string status);
+
+    [LoggerMessage(6006, LogLevel.Information, "Membership cleanup: {MarkedDead} silo(s) marked dead, {Deleted} dead row(s) deleted")]
+    public partial void MembershipCleaned(int markedDead, int deleted);
+
+    [LoggerMessage(6007, LogLevel.Debug, "Forwarding {Method} on {GrainId} (partition {PartitionId}) to silo {Owner} at {Address} failed: {Reason}; retrying")]
+    public partial void ForwardRetry(string method, GrainId grainId, int partitionId, Guid owner, Uri address, string reason);
+
+    [LoggerMessage(6008, LogLevel.Information, "Internal silo-to-silo endpoint (HTTP/2 cleartext) listening on {Address}")]
+    public partial void TransportListening(string address);
+
+    [LoggerMessage(6009, LogLevel.Warning, "Reading the partition map failed; routing uses the previous map")]
+    public partial void MapRefreshFailed(Exception exception);
+
+    [LoggerMessage(6010, LogLevel.Warning, "An internal request ({Path}) failed")]
+    public partial void InternalRequestFailed(Exception exception, string path);
 }

@@ -31,6 +31,7 @@ public static class OpsRuntimeServiceCollectionExtensions
         AddValidatedOptions<MessagingOptions>(services, MessagingOptions.SectionName);
         AddValidatedOptions<ReminderOptions>(services, ReminderOptions.SectionName);
         AddValidatedOptions<InboxOptions>(services, InboxOptions.SectionName);
+        AddValidatedOptions<ClusterOptions>(services, ClusterOptions.SectionName);
         services.AddSingleton<IValidateOptions<LeaseOptions>, LeaseOptionsValidator>();
 
         services.TryAddSingleton(TimeProvider.System);

@@ -30,6 +30,13 @@ public interface ISiloDiagnostics
     Task PingDatabaseAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// Drains this silo without stopping the process: every partition is handed off gracefully (activations
+    /// deactivate and save, inbox offsets commit, leases are released), the silo acquires nothing more and reports
+    /// not ready; calls it receives are forwarded to the new owners. Throws on a single-silo (SQLite) store.
+    /// </summary>
+    Task DrainAsync(CancellationToken cancellationToken);
+
+    /// <summary>
     /// The cluster as the database records it (membership rows, partition owners, epochs, lease time left) with
     /// this silo's inbox lag per partition it serves.
     /// </summary>
@@ -62,6 +69,8 @@ internal sealed class SiloDiagnostics(Silo silo) : ISiloDiagnostics
     public bool IsActive(GrainId grainId) => silo.Catalog.Find(grainId) is { State: Catalog.ActivationState.Valid };
 
     public Task PingDatabaseAsync(CancellationToken cancellationToken) => silo.Store.PingAsync(cancellationToken);
+
+    public Task DrainAsync(CancellationToken cancellationToken) => silo.DrainAsync(cancellationToken);
 
     public async Task<ClusterView> ReadClusterAsync(CancellationToken cancellationToken)
     {
@@ -103,6 +112,28 @@ internal sealed class SiloReadinessHealthCheck(Silo silo) : IHealthCheck
 
         var serving = silo.Partitions.ServingLeases().Count;
         var data = new Dictionary<string, object> { ["servingPartitions"] = serving, ["partitionCount"] = silo.Partitions.Count, ["activations"] = silo.Catalog.Count };
+        if (!silo.Store.IsExclusive)
+        {
+            // In a cluster: ready = serving everything it holds, and at least its share ⌊N/S⌋ of the current map.
+            var held = silo.Partitions.HeldLeases().Count;
+            var plan = silo.Leases.LastPlan;
+            data["heldPartitions"] = held;
+            if (plan is not null)
+            {
+                data["share"] = plan.Low == plan.High ? $"{plan.Low}" : $"{plan.Low}-{plan.High}";
+                data["liveSilos"] = plan.LiveSilos;
+            }
+
+            if (silo.Leases.DrainingAll)
+            {
+                return HealthCheckResult.Unhealthy("the silo is drained: it serves no partition", data: data);
+            }
+
+            return serving == held && serving >= (plan?.Low ?? 1)
+                ? HealthCheckResult.Healthy($"serving {serving} of {silo.Partitions.Count} partitions (share {data.GetValueOrDefault("share", "?")})", data)
+                : HealthCheckResult.Unhealthy($"serving {serving} of {held} held partitions; share {data.GetValueOrDefault("share", "?")}", data: data);
+        }
+
         return serving == silo.Partitions.Count
             ? HealthCheckResult.Healthy($"serving {serving} of {silo.Partitions.Count} partitions", data)
             : HealthCheckResult.Unhealthy($"serving {serving} of {silo.Partitions.Count} partitions", data: data);

@@ -31,9 +31,19 @@ public sealed class SiloOptions
     [Required]
     public string AdvertisedHost { get; set; } = "127.0.0.1";
 
-    /// <summary>The internal (silo-to-silo) port, 0 when the silo has none. The default value is 0.</summary>
+    /// <summary>
+    /// The internal (silo-to-silo) port: HTTP/2 cleartext, used to forward calls and inbox appends to the partition's
+    /// owner. Only silos on a shared store (PostgreSQL) open it; 0 picks a free port (the bound port is what the
+    /// membership row advertises). Never expose it outside the cluster's network. The default value is 0.
+    /// </summary>
     [Range(0, 65535)]
     public int SiloPort { get; set; }
+
+    /// <summary>
+    /// The address the internal port binds to; null for <see cref="AdvertisedHost"/> when it is an IP address (so the
+    /// default, 127.0.0.1, stays on loopback), else every interface. The default value is null.
+    /// </summary>
+    public string? ListenAddress { get; set; }
 
     /// <summary>The public gateway port, 0 when the silo has none. The default value is 0.</summary>
     [Range(0, 65535)]

@@ -42,6 +42,11 @@ internal sealed class InboxService : IInbox, IPartitionListener
     {
         var partitionId = Validate(recipient, kind);
         using var span = RuntimeInstruments.StartInboxAppend(1);
+        if (_silo.Router is not null)
+        {
+            return (await AppendRoutedAsync([new InboxAppend(recipient, kind, payload)], cancellationToken))[0];
+        }
+
         var receipts = await WriterOf(partitionId).AppendAsync([(new InboxAppend(recipient, kind, payload), partitionId)]).WaitAsync(cancellationToken);
         return receipts[0];
     }
@@ -54,6 +59,161 @@ internal sealed class InboxService : IInbox, IPartitionListener
             return [];
         }
 
+        if (_silo.Router is not null)
+        {
+            return await AppendRoutedAsync(records, cancellationToken);
+        }
+
+        return await AppendLocalAsync(records, cancellationToken);
+    }
+
+    /// <summary>
+    /// Cluster: each record goes to its partition's owner, whose writer assigns the offset under the owner's epoch:
+    /// records for partitions served here are written here, the others are forwarded (one request per owner). A
+    /// part refused before it was stored (NotOwner, draining, fenced out, connection refused) is retried against
+    /// the refreshed map until <see cref="Hosting.ClusterOptions.RoutingTimeout"/> and the response timeout. Each
+    /// owner's part is atomic; a request spanning owners is acknowledged only when every part is stored.
+    /// </summary>
+    private async Task<InboxReceipt[]> AppendRoutedAsync(IReadOnlyList<InboxAppend> records, CancellationToken cancellationToken)
+    {
+        var partitions = records.Select(r => Validate(r.Recipient, r.Kind)).ToArray();
+        var receipts = new InboxReceipt[records.Count];
+        var pending = Enumerable.Range(0, records.Count).ToList();
+        var time = _silo.Time;
+        var budget = _silo.ClusterOptions.RoutingTimeout < _silo.MessagingOptions.ResponseTimeout ? _silo.ClusterOptions.RoutingTimeout : _silo.MessagingOptions.ResponseTimeout;
+        var deadline = time.GetTimestamp() + (long)(budget.TotalSeconds * time.TimestampFrequency);
+        string last = "no silo serves it";
+        for (var attempt = 0; ; attempt++)
+        {
+            var backoff = Cluster.CallRouter.Backoff(attempt);
+            if (backoff > TimeSpan.Zero)
+            {
+                await Task.Delay(backoff, cancellationToken);
+                try
+                {
+                    await _silo.Map.RefreshAsync(cancellationToken);
+                }
+                catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Routing goes on with the previous map.
+                }
+            }
+
+            var local = new List<int>();
+            var remote = new Dictionary<Uri, List<int>>();
+            foreach (var index in pending)
+            {
+                var partition = partitions[index];
+                var serving = _silo.Partitions.TryGetServingEpoch(partition, out _, out var reason);
+                var up = _silo.Status is SiloLifecycleStatus.Active or SiloLifecycleStatus.Starting;
+                if (up && serving)
+                {
+                    local.Add(index);
+                }
+                else if (_silo.Partitions.Get(partition).Status == PartitionStatus.Owned && up && !_silo.Leases.DrainingAll)
+                {
+                    // Held here but self-fenced: nobody else can store it before the lease expires.
+                    throw new PartitionUnavailableException(partition, reason);
+                }
+                else if (_silo.Map.Get(partition) is { Owner: { } owner, Address: { } address } && owner != _silo.SiloId)
+                {
+                    (remote.TryGetValue(address, out var list) ? list : remote[address] = []).Add(index);
+                }
+            }
+
+            var done = new List<int>();
+            var parts = new List<Task>();
+            if (local.Count > 0)
+            {
+                parts.Add(Task.Run(async () =>
+                {
+                    var stored = await AppendLocalPartialAsync(local.Select(i => records[i]).ToList(), cancellationToken);
+                    lock (done)
+                    {
+                        for (var i = 0; i < local.Count; i++)
+                        {
+                            if (stored[i] is { } receipt)
+                            {
+                                receipts[local[i]] = receipt;
+                                done.Add(local[i]);
+                            }
+                        }
+                    }
+                }, CancellationToken.None));
+            }
+
+            foreach (var (address, indexes) in remote)
+            {
+                parts.Add(Task.Run(async () =>
+                {
+                    var (outcome, stored, detail) = await _silo.Transport!.AppendAsync(address, indexes.Select(i => records[i]).ToList(), cancellationToken);
+                    if (outcome == Cluster.ForwardOutcome.Done)
+                    {
+                        lock (done)
+                        {
+                            for (var i = 0; i < indexes.Count; i++)
+                            {
+                                if (stored![i] is { } receipt)
+                                {
+                                    receipts[indexes[i]] = receipt;
+                                    done.Add(indexes[i]);
+                                }
+                            }
+                        }
+                    }
+                    else
+                    {
+                        last = $"{outcome} from {address}: {detail}";
+                    }
+                }, CancellationToken.None));
+            }
+
+            await Task.WhenAll(parts);
+            pending.RemoveAll(done.Contains);
+            if (pending.Count == 0)
+            {
+                return receipts;
+            }
+
+            if (time.GetTimestamp() >= deadline)
+            {
+                throw new PartitionUnavailableException(partitions[pending[0]], $"{pending.Count} of {records.Count} inbox record(s) found no silo to store them ({last}); the others were stored");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Appends records whose partitions this silo serves, one transaction per writer: the receipt of each record, or
+    /// null where its writer refused the batch before storing it (partition not served, fenced out). Other failures
+    /// (outcome unknown) throw.
+    /// </summary>
+    public async Task<InboxReceipt?[]> AppendLocalPartialAsync(IReadOnlyList<InboxAppend> records, CancellationToken cancellationToken)
+    {
+        var routed = records.Select((r, index) => (Record: r, PartitionId: Validate(r.Recipient, r.Kind), Index: index)).ToList();
+        var receipts = new InboxReceipt?[records.Count];
+        var writes = routed.GroupBy(x => WriterIndex(x.PartitionId)).Select(async group =>
+        {
+            var items = group.ToList();
+            try
+            {
+                var stored = await _writers[group.Key].AppendAsync(items.Select(x => (x.Record, x.PartitionId)).ToList()).WaitAsync(cancellationToken);
+                for (var i = 0; i < items.Count; i++)
+                {
+                    receipts[items[i].Index] = stored[i];
+                }
+            }
+            catch (PartitionUnavailableException exception) when (exception.InnerException is not OperationCanceledException)
+            {
+                // Refused before storing: these stay null and the caller retries them at the partition's owner.
+            }
+        }).ToList();
+        await Task.WhenAll(writes);
+        return receipts;
+    }
+
+    /// <summary>Appends records whose partitions this silo serves (fails with <see cref="PartitionUnavailableException"/> for any other).</summary>
+    public async Task<InboxReceipt[]> AppendLocalAsync(IReadOnlyList<InboxAppend> records, CancellationToken cancellationToken)
+    {
         var routed = records.Select(r => (Record: r, PartitionId: Validate(r.Recipient, r.Kind))).ToList();
         using var span = RuntimeInstruments.StartInboxAppend(records.Count);
         var groups = routed.Select((r, index) => (r, index)).GroupBy(x => WriterIndex(x.r.PartitionId)).ToList();

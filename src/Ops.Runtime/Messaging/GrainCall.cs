@@ -14,6 +14,18 @@ internal abstract class GrainCall : GrainMessage
 
     /// <summary>Copies results that are not immutable (set by the sender).</summary>
     public Serialization.RuntimeSerializer? Copier { get; set; }
+
+    /// <summary>How many times the router has tried to place this call (for back-off).</summary>
+    public int RouteAttempts { get; set; }
+
+    /// <summary>Completes when the call completes (successfully or not).</summary>
+    public abstract Task Completion { get; }
+
+    /// <summary>The successful result as JSON (after <see cref="Completion"/> succeeded).</summary>
+    public abstract byte[] SerializeResult(Serialization.RuntimeSerializer serializer);
+
+    /// <summary>Completes the call with a result that came back over the wire as JSON.</summary>
+    public abstract void CompleteFromWire(ReadOnlySpan<byte> result, Serialization.RuntimeSerializer serializer);
 }
 
 /// <summary>A call whose result is <typeparamref name="TResult"/> (object for methods without a result).</summary>
@@ -35,6 +47,23 @@ internal sealed class GrainCall<TResult> : GrainCall
     }
 
     public Task<TResult> Task => _completion.Task;
+
+    public override Task Completion => _completion.Task;
+
+    public override byte[] SerializeResult(Serialization.RuntimeSerializer serializer) =>
+        _method.ReturnsValue ? serializer.Serialize(_completion.Task.Result) : "null"u8.ToArray();
+
+    public override void CompleteFromWire(ReadOnlySpan<byte> result, Serialization.RuntimeSerializer serializer)
+    {
+        try
+        {
+            _completion.TrySetResult(_method.ReturnsValue ? serializer.Deserialize<TResult>(result)! : default!);
+        }
+        catch (Exception exception)
+        {
+            _completion.TrySetException(new InvalidOperationException($"The result of {_method.Name} could not be read: {exception.Message}", exception));
+        }
+    }
 
     public override GrainMethod Method => _method;
 

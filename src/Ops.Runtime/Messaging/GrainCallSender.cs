@@ -22,7 +22,7 @@ internal sealed class GrainCallSender(Silo silo)
         var caller = GrainMessage.CurrentTurn;
         if (caller?.Target is { } callerActivation)
         {
-            var chain = new CallChainLink(callerActivation.GrainId, caller, RequestContext.CallChainReentrancyAllowed, caller.Chain);
+            var chain = new CallChainLink(callerActivation.GrainId, silo.SiloId, caller, RequestContext.CallChainReentrancyAllowed, caller.Chain);
             if (chain.Depth > MaxCallChainDepth)
             {
                 call.Fail(new InvalidOperationException($"Call chain deeper than {MaxCallChainDepth} grains calling {method.Name} on {target}; grains are calling each other without end."));

@@ -50,6 +50,17 @@ internal abstract class GrainMethod
 
     public bool CopyResult { get; }
 
+    /// <summary>
+    /// The method's name on the wire between silos: interface, name and parameter types, the same in every silo
+    /// built from the same grain interfaces.
+    /// </summary>
+    public string WireName => _wireName ??= $"{Method.DeclaringType!.FullName}::{Method.Name}({string.Join(",", ParameterTypes.Select(t => t.FullName))})";
+
+    private string? _wireName;
+
+    /// <summary>A call of this method with <paramref name="arguments"/>, not yet sent (calls arriving from another silo).</summary>
+    public abstract GrainCall CreateCall(object?[] arguments);
+
     /// <summary>Sends a call of this method to <paramref name="target"/> (of class <paramref name="grainClass"/>) and returns what the interface method returns.</summary>
     public abstract object Call(GrainCallSender sender, GrainId target, Catalog.GrainClassInfo grainClass, object?[] arguments);
 
@@ -152,6 +163,8 @@ internal sealed class GrainMethod<TResult> : GrainMethod
 
     public override Task Invoke(object grain, object?[] arguments) =>
         _invokeWithResult is not null ? _invokeWithResult(grain, arguments) : _invokeVoid!(grain, arguments);
+
+    public override GrainCall CreateCall(object?[] arguments) => new GrainCall<TResult>(this, arguments);
 
     public override object Call(GrainCallSender sender, GrainId target, Catalog.GrainClassInfo grainClass, object?[] arguments)
     {

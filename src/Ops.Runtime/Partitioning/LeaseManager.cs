@@ -1,3 +1,4 @@
+using Ops.Runtime.Cluster;
 using Ops.Runtime.Hosting;
 using Ops.Runtime.Storage;
 
@@ -12,16 +13,33 @@ internal sealed class LeaseManager
 {
     private readonly Silo _silo;
     private readonly LeaseOptions _options;
+    private readonly ClusterOptions _cluster;
     private readonly TimeProvider _clock;
     private readonly List<IPartitionListener> _listeners = [];
     private readonly Lock _lock = new();
+    private readonly Random _random = new();
+    private readonly Dictionary<int, long> _recentlyReleased = [];
+    private Task _handoff = Task.CompletedTask;
+    private int _surplusRounds;
+    private int _rounds;
+    private volatile bool _drainingAll;
 
-    public LeaseManager(Silo silo, LeaseOptions options, TimeProvider leaseClock)
+    public LeaseManager(Silo silo, LeaseOptions options, ClusterOptions cluster, TimeProvider leaseClock)
     {
         _silo = silo;
         _options = options;
+        _cluster = cluster;
         _clock = leaseClock;
     }
+
+    /// <summary>Membership liveness window (database clock): <see cref="ClusterOptions.LiveWithin"/> or the lease TTL.</summary>
+    public TimeSpan LiveWithin => _cluster.LiveWithin ?? _options.Ttl;
+
+    /// <summary>The last rebalance plan (null before the first round, and on an exclusive store).</summary>
+    public RebalancePlan? LastPlan { get; private set; }
+
+    /// <summary>Set when the silo drains itself (graceful stop, or the drain endpoint): it acquires nothing more.</summary>
+    public bool DrainingAll => _drainingAll;
 
     public void AddListener(IPartitionListener listener) => _listeners.Add(listener);
 
@@ -32,6 +50,12 @@ internal sealed class LeaseManager
     /// </summary>
     public async Task AcquireInitialAsync(CancellationToken cancellationToken)
     {
+        if (!_silo.Store.IsExclusive)
+        {
+            await JoinAsync(cancellationToken);
+            return;
+        }
+
         var timeout = _options.StartupTimeout ?? _options.Ttl + TimeSpan.FromSeconds(5);
         var started = _clock.GetTimestamp();
         while (true)
@@ -58,23 +82,292 @@ internal sealed class LeaseManager
         while (!stopping.IsCancellationRequested)
         {
             await Task.Delay(_options.RenewInterval, _clock, stopping);
+            await _silo.WhilePausedAsync(stopping);
             await RenewAsync(stopping);
-            if (_clock.GetElapsedTime(lastAcquire) >= _options.AcquireInterval && _silo.Partitions.OwnedCount < _silo.Partitions.Count)
+            if (_silo.Store.IsExclusive && _clock.GetElapsedTime(lastAcquire) >= _options.AcquireInterval && _silo.Partitions.OwnedCount < _silo.Partitions.Count)
             {
                 lastAcquire = _clock.GetTimestamp();
                 await AcquireMissingAsync(stopping);
             }
 
+            await HeartbeatAsync(stopping);
+        }
+    }
+
+    /// <summary>
+    /// Shared store: acquire free partitions up to this silo's share (never a live lease) and return once it holds
+    /// ⌊N/S⌋ or after <see cref="ClusterOptions.JoinTimeout"/>: the rest arrives by hand-off or lease expiry while
+    /// the silo already serves, and readiness tells whether it holds its share.
+    /// </summary>
+    private async Task JoinAsync(CancellationToken cancellationToken)
+    {
+        var started = _clock.GetTimestamp();
+        while (true)
+        {
             try
             {
-                await _silo.Store.HeartbeatAsync(_silo.SiloId, stopping);
+                var plan = await RebalanceOnceAsync(allowHandoff: false, cancellationToken);
+                if (HeldCount() >= plan.Low)
+                {
+                    return;
+                }
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                _silo.Log.RebalanceFailed(exception);
+            }
+
+            if (_clock.GetElapsedTime(started) >= _cluster.JoinTimeout)
+            {
+                return;
+            }
+
+            await Task.Delay(_options.AcquireInterval, _clock, cancellationToken);
+        }
+    }
+
+    /// <summary>Shared store: every <see cref="ClusterOptions.RebalanceInterval"/>, converge towards this silo's share.</summary>
+    public async Task RunRebalanceAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            await Task.Delay(_cluster.RebalanceInterval, _clock, stopping);
+            await _silo.WhilePausedAsync(stopping);
+            if (_drainingAll || _silo.Status != SiloLifecycleStatus.Active)
+            {
+                continue;
+            }
+
+            try
+            {
+                await RebalanceOnceAsync(allowHandoff: true, stopping);
             }
             catch (Exception exception) when (!stopping.IsCancellationRequested)
             {
-                _silo.Log.HeartbeatFailed(exception);
+                _silo.Log.RebalanceFailed(exception);
+            }
+
+            if (++_rounds % 10 == 1)
+            {
+                try
+                {
+                    using var timeout = new CancellationTokenSource(_cluster.RebalanceInterval + _options.Ttl, _clock);
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
+                    var (marked, deleted) = await _silo.Store.CleanUpSilosAsync(LiveWithin * 2, _cluster.DeadSiloRetention, linked.Token);
+                    if (marked + deleted > 0)
+                    {
+                        _silo.Log.MembershipCleaned(marked, deleted);
+                    }
+                }
+                catch (Exception exception) when (!stopping.IsCancellationRequested)
+                {
+                    _silo.Log.HeartbeatFailed(exception);
+                }
             }
         }
     }
+
+    /// <summary>One round: read the map, acquire free partitions up to the share, maybe hand one off.</summary>
+    private async Task<RebalancePlan> RebalanceOnceAsync(bool allowHandoff, CancellationToken cancellationToken)
+    {
+        var snapshot = await _silo.Map.RefreshAsync(cancellationToken);
+        var held = _silo.Partitions.HeldLeases().Select(l => l.PartitionId).ToHashSet();
+        var plan = Rebalancer.Plan(snapshot, _silo.SiloId, held, LiveWithin, _random);
+        LastPlan = plan;
+        if (_drainingAll)
+        {
+            return plan;
+        }
+
+        var now = _clock.GetTimestamp();
+        lock (_recentlyReleased)
+        {
+            // A partition this silo just handed off is left to the others for a few rounds (no ping-pong).
+            foreach (var expired in _recentlyReleased.Where(r => now >= r.Value).Select(r => r.Key).ToList())
+            {
+                _recentlyReleased.Remove(expired);
+            }
+        }
+
+        var candidates = plan.Acquire.Where(p => { lock (_recentlyReleased) { return !_recentlyReleased.ContainsKey(p); } }).ToList();
+        if (candidates.Count > 0)
+        {
+            await AcquireAsync(candidates, cancellationToken);
+        }
+
+        if (!allowHandoff)
+        {
+            return plan;
+        }
+
+        _surplusRounds = plan.Surplus ? _surplusRounds + 1 : 0;
+        if (_surplusRounds >= _cluster.HandoffAfterRounds && _handoff.IsCompleted)
+        {
+            _surplusRounds = 0;
+            var owned = Enumerable.Range(0, _silo.Partitions.Count)
+                .Where(p => _silo.Partitions.Get(p).Status == PartitionStatus.Owned)
+                .ToList();
+            if (owned.Count > 0)
+            {
+                var partition = owned[_random.Next(owned.Count)];
+                var reason = $"{HeldCount()} held, share {plan.Low}-{plan.High} over {plan.LiveSilos} live silos";
+                _handoff = Task.Run(() => HandOffAsync(partition, reason, CancellationToken.None), CancellationToken.None);
+            }
+        }
+
+        return plan;
+    }
+
+    /// <summary>
+    /// Cooperative hand-off of one partition: stop admitting work for it, let the inbox consumer commit and the
+    /// reminders stop, deactivate its activations (their OnDeactivateAsync writes are still fenced under this epoch),
+    /// then release the lease so an under-quota silo acquires it at once under the next epoch.
+    /// </summary>
+    public async Task HandOffAsync(int partitionId, string reason, CancellationToken cancellationToken)
+    {
+        PartitionOwnership current;
+        lock (_lock)
+        {
+            current = _silo.Partitions.Get(partitionId);
+            if (current.Status != PartitionStatus.Owned)
+            {
+                return;
+            }
+
+            _silo.Partitions.Set(partitionId, current with { Status = PartitionStatus.Draining });
+        }
+
+        var started = _clock.GetTimestamp();
+        var lease = new PartitionLease(partitionId, current.Epoch);
+        _silo.Log.HandingOff(partitionId, current.Epoch, reason);
+        await DrainAsync([lease], cancellationToken);
+        try
+        {
+            await _silo.Store.ReleaseAsync(_silo.SiloId, [lease], cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            _silo.Log.ReleaseFailed(exception);
+        }
+
+        lock (_recentlyReleased)
+        {
+            _recentlyReleased[partitionId] = _clock.GetTimestamp() + (long)((_cluster.RebalanceInterval * 3).TotalSeconds * _clock.TimestampFrequency);
+        }
+
+        Forget(lease);
+        _silo.Log.HandedOff(partitionId, current.Epoch, _clock.GetElapsedTime(started));
+        _ = _silo.Map.RefreshAsync(CancellationToken.None).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Drains this whole silo (the drain endpoint): no more acquisitions, every partition handed off. The silo keeps
+    /// running, serves nothing, and forwards what it receives.
+    /// </summary>
+    public async Task DrainAllAsync(CancellationToken cancellationToken)
+    {
+        _drainingAll = true;
+
+        // Not a member for placement any more: the others count without it and take what it releases.
+        await _silo.Store.SetSiloStatusAsync(_silo.SiloId, SiloStatus.ShuttingDown, cancellationToken);
+        await _handoff;
+        var held = new List<PartitionLease>();
+        lock (_lock)
+        {
+            foreach (var lease in _silo.Partitions.HeldLeases())
+            {
+                var current = _silo.Partitions.Get(lease.PartitionId);
+                _silo.Partitions.Set(lease.PartitionId, current with { Status = PartitionStatus.Draining });
+                held.Add(lease);
+            }
+        }
+
+        await DrainAsync(held, cancellationToken);
+        try
+        {
+            await _silo.Store.ReleaseAsync(_silo.SiloId, held, cancellationToken);
+            _silo.Log.PartitionsReleased(held.Count);
+        }
+        catch (Exception exception)
+        {
+            _silo.Log.ReleaseFailed(exception);
+        }
+
+        foreach (var lease in held)
+        {
+            Forget(lease);
+        }
+    }
+
+    private async Task DrainAsync(IReadOnlyList<PartitionLease> leases, CancellationToken cancellationToken)
+    {
+        foreach (var lease in leases)
+        {
+            foreach (var listener in _listeners)
+            {
+                await listener.OnPartitionDrainingAsync(lease.PartitionId, lease.Epoch);
+            }
+        }
+
+        var deactivations = leases
+            .Select(l => _silo.Catalog.DeactivatePartitionAsync(l.PartitionId, new DeactivationReason(DeactivationReasonCode.PartitionHandoff, $"partition {l.PartitionId} is handed off")))
+            .ToList();
+        try
+        {
+            await Task.WhenAll(deactivations).WaitAsync(_cluster.DrainTimeout, _clock, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            foreach (var lease in leases)
+            {
+                _silo.Log.DrainTimedOut(lease.PartitionId, _cluster.DrainTimeout);
+            }
+        }
+    }
+
+    /// <summary>The partition is released: not served here any more; listeners drop what they kept for it.</summary>
+    private void Forget(PartitionLease lease)
+    {
+        lock (_lock)
+        {
+            var current = _silo.Partitions.Get(lease.PartitionId);
+            if (current.Status == PartitionStatus.NotOwned || current.Epoch != lease.Epoch)
+            {
+                return;
+            }
+
+            _silo.Partitions.Set(lease.PartitionId, PartitionOwnership.NotOwned);
+        }
+
+        _silo.Map.Update(lease.PartitionId, null, lease.Epoch, null);
+        foreach (var listener in _listeners)
+        {
+            listener.OnPartitionLost(lease.PartitionId, lease.Epoch);
+        }
+    }
+
+    /// <summary>Sends the membership heartbeat; a row found Dead or missing (declared dead while cut off) is registered again.</summary>
+    private async Task HeartbeatAsync(CancellationToken stopping)
+    {
+        try
+        {
+            // Bounded like a renewal: a hanging database must not stop the loop that fences this silo.
+            using var timeout = new CancellationTokenSource(_options.SafetyMargin, _clock);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
+            var status = await _silo.Store.HeartbeatAsync(_silo.SiloId, linked.Token);
+            if (!_silo.Store.IsExclusive && _silo.Status == SiloLifecycleStatus.Active && !_drainingAll && status is null or SiloStatus.Dead)
+            {
+                _silo.Log.Reregistering(status?.ToString() ?? "missing");
+                await _silo.Store.RegisterSiloAsync(_silo.Registration, linked.Token);
+            }
+        }
+        catch (Exception exception) when (!stopping.IsCancellationRequested)
+        {
+            _silo.Log.HeartbeatFailed(exception);
+        }
+    }
+
+    private int HeldCount() => _silo.Partitions.HeldLeases().Count(l => _silo.Partitions.Get(l.PartitionId).Status == PartitionStatus.Owned);
 
     /// <summary>A fenced write found the partition taken: stop serving it now if the epoch is still ours.</summary>
     public void ReportOwnershipLost(int partitionId, long epoch)
@@ -91,6 +384,13 @@ internal sealed class LeaseManager
         }
 
         OnLost(partitionId, epoch);
+    }
+
+    /// <summary>Graceful stop begins: no more acquisitions or hand-offs; waits for a hand-off in progress.</summary>
+    public async Task BeginStoppingAsync()
+    {
+        _drainingAll = true;
+        await _handoff;
     }
 
     /// <summary>
@@ -145,11 +445,20 @@ internal sealed class LeaseManager
             return;
         }
 
+        await AcquireAsync(missing, cancellationToken);
+    }
+
+    /// <summary>
+    /// Tries to acquire <paramref name="partitions"/>: on an exclusive store whatever their state (this process is
+    /// the only silo); on a shared store only the unowned or expired ones, never a live lease.
+    /// </summary>
+    private async Task AcquireAsync(IReadOnlyCollection<int> partitions, CancellationToken cancellationToken)
+    {
         IReadOnlyList<PartitionLease> acquired;
         var t0 = _clock.GetTimestamp();
         try
         {
-            acquired = await _silo.Store.AcquireAsync(_silo.SiloId, missing, _options.Ttl, _silo.Store.IsExclusive, cancellationToken);
+            acquired = await _silo.Store.AcquireAsync(_silo.SiloId, partitions, _options.Ttl, _silo.Store.IsExclusive, cancellationToken);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -161,6 +470,7 @@ internal sealed class LeaseManager
         foreach (var lease in acquired)
         {
             _silo.Partitions.Set(lease.PartitionId, new PartitionOwnership(PartitionStatus.Owned, lease.Epoch, validUntil));
+            _silo.Map.Update(lease.PartitionId, _silo.SiloId, lease.Epoch, null);
         }
 
         if (acquired.Count > 0)
@@ -180,6 +490,22 @@ internal sealed class LeaseManager
 
     private async Task RenewAsync(CancellationToken stopping)
     {
+        if (!_silo.Store.IsExclusive)
+        {
+            // A lease whose last successful renewal was sent more than Ttl ago has expired in the database: another
+            // silo may own the partition already. Its activations go now (their in-memory state may be stale); the
+            // lease itself is kept for the renewal: if that still succeeds under the same epoch, nobody else took it.
+            var now = _clock.GetTimestamp();
+            var margin = (long)(_options.SafetyMargin.TotalSeconds * _clock.TimestampFrequency);
+            foreach (var lease in _silo.Partitions.HeldLeases())
+            {
+                if (now >= _silo.Partitions.Get(lease.PartitionId).ValidUntil + margin)
+                {
+                    _ = _silo.Catalog.DeactivatePartitionAsync(lease.PartitionId, new DeactivationReason(DeactivationReasonCode.PartitionLost, $"the lease of partition {lease.PartitionId} (epoch {lease.Epoch}) expired before it could be renewed"));
+                }
+            }
+        }
+
         var held = _silo.Partitions.HeldLeases();
         if (held.Count == 0)
         {

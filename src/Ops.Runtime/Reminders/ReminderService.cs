@@ -45,6 +45,7 @@ internal sealed class ReminderService : IPartitionListener
         _stopping = stopping;
         while (!stopping.IsCancellationRequested)
         {
+            await _silo.WhilePausedAsync(stopping);
             try
             {
                 await PollAsync(stopping);

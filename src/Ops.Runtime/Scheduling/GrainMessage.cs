@@ -47,6 +47,18 @@ internal abstract class GrainMessage : SynchronizationContext
     /// <summary>When the turn started (a <see cref="System.Diagnostics.Stopwatch"/> timestamp); 0 before it starts.</summary>
     public long TurnStartedAt { get; set; }
 
+    /// <summary>
+    /// Set when an activation admitted the message as a turn. A call that failed before this was never run and may be
+    /// sent again (to the partition's next owner); one that failed after may have had effects.
+    /// </summary>
+    public bool Started { get; set; }
+
+    /// <summary>
+    /// The message came from another silo over the internal port: if this silo cannot serve it, it is answered
+    /// NotOwner / unavailable, never forwarded again (at most two hops).
+    /// </summary>
+    public bool Forwarded { get; set; }
+
     /// <summary>A silo-unique id of this turn, assigned on first use (call chains refer to it).</summary>
     public long TurnId
     {
@@ -100,14 +112,24 @@ internal abstract class GrainMessage : SynchronizationContext
 }
 
 /// <summary>
-/// One grain waiting, in a call chain, for the call it made from turn <see cref="Turn"/>. A message arriving at a
-/// non-reentrant activation whose running turn is in the chain can never start: it is failed as a deadlock.
+/// One grain waiting, in a call chain, for the call it made from one of its turns (identified by the silo and the
+/// turn's id, so a chain can travel to another silo and back). A message arriving at a non-reentrant activation whose
+/// running turn is in the chain can never start: it is failed as a deadlock.
 /// </summary>
-internal sealed class CallChainLink(GrainId grain, GrainMessage turn, bool allowReentry, CallChainLink? next)
+internal sealed class CallChainLink(GrainId grain, Guid siloId, long turnId, bool allowReentry, CallChainLink? next)
 {
+    public CallChainLink(GrainId grain, Guid siloId, GrainMessage turn, bool allowReentry, CallChainLink? next)
+        : this(grain, siloId, turn.TurnId, allowReentry, next)
+    {
+    }
+
     public GrainId Grain { get; } = grain;
 
-    public GrainMessage Turn { get; } = turn;
+    /// <summary>The silo running the waiting turn.</summary>
+    public Guid SiloId { get; } = siloId;
+
+    /// <summary>The waiting turn's id on <see cref="SiloId"/>.</summary>
+    public long TurnId { get; } = turnId;
 
     /// <summary>The caller opened <see cref="RequestContext.AllowCallChainReentrancy"/>: the chain may re-enter it.</summary>
     public bool AllowReentry { get; } = allowReentry;
@@ -116,12 +138,13 @@ internal sealed class CallChainLink(GrainId grain, GrainMessage turn, bool allow
 
     public int Depth { get; } = next is null ? 1 : next.Depth + 1;
 
-    /// <summary>The link of <paramref name="turn"/> in this chain, or null.</summary>
-    public CallChainLink? Find(GrainMessage turn)
+    /// <summary>The link of <paramref name="turn"/> (a turn running on silo <paramref name="siloId"/>) in this chain, or null.</summary>
+    public CallChainLink? Find(Guid siloId, GrainMessage turn)
     {
+        var turnId = turn.TurnId;
         for (var link = this; link is not null; link = link.Next)
         {
-            if (ReferenceEquals(link.Turn, turn))
+            if (link.TurnId == turnId && link.SiloId == siloId)
             {
                 return link;
             }
@@ -142,5 +165,14 @@ internal sealed class CallChainLink(GrainId grain, GrainMessage turn, bool allow
         grains.Reverse();
         grains.Add(target);
         return grains;
+    }
+
+    /// <summary>The links innermost first (for the wire).</summary>
+    public IEnumerable<CallChainLink> Links()
+    {
+        for (var link = this; link is not null; link = link.Next)
+        {
+            yield return link;
+        }
     }
 }

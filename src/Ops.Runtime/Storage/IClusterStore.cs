@@ -39,6 +39,36 @@ public interface IClusterStore
 
     /// <summary>All membership rows of the cluster.</summary>
     Task<IReadOnlyList<SiloRecord>> ReadSilosAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The membership rows and the partition rows read together with the database's clock, so that liveness
+    /// (heartbeat age) and lease time left are judged on one clock: the database's.
+    /// </summary>
+    Task<ClusterSnapshot> ReadSnapshotAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks Dead every Joining, Active or ShuttingDown silo whose heartbeat is older than <paramref name="deadAfter"/>
+    /// (database clock), then deletes Dead rows whose heartbeat is older than <paramref name="retention"/>. Any silo
+    /// may run it; it is idempotent. Returns how many rows were marked and deleted.
+    /// </summary>
+    Task<(int MarkedDead, int Deleted)> CleanUpSilosAsync(TimeSpan deadAfter, TimeSpan retention, CancellationToken cancellationToken);
+}
+
+/// <summary>Membership and partition rows read at one moment of the database's clock.</summary>
+/// <param name="DatabaseNow">The database's now when the rows were read.</param>
+/// <param name="Silos">Every membership row of the cluster.</param>
+/// <param name="Partitions">Every partition row, ordered by id.</param>
+public sealed record ClusterSnapshot(DateTimeOffset DatabaseNow, IReadOnlyList<SiloRecord> Silos, IReadOnlyList<PartitionRecord> Partitions)
+{
+    /// <summary>How long ago (database clock) the silo last sent its heartbeat.</summary>
+    public TimeSpan HeartbeatAge(SiloRecord silo) => DatabaseNow - silo.HeartbeatAt;
+
+    /// <summary>
+    /// Whether the silo counts as a member for placement: Joining or Active, with a heartbeat younger than
+    /// <paramref name="liveWithin"/>. Used for quotas and routing only, never for safety.
+    /// </summary>
+    public bool IsLive(SiloRecord silo, TimeSpan liveWithin) =>
+        silo.Status is SiloStatus.Joining or SiloStatus.Active && HeartbeatAge(silo) <= liveWithin;
 }
 
 /// <summary>The cluster as stored.</summary>

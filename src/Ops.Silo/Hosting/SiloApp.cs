@@ -60,6 +60,15 @@ public static class SiloApp
             }
         });
 
+        // The membership row advertises the gateway port: the one of the first configured URL unless set explicitly.
+        builder.Services.PostConfigure<SiloOptions>(o =>
+        {
+            if (o.GatewayPort == 0 && SiloConfiguration.FirstUrlPort(builder.Configuration["Urls"]) is { } port)
+            {
+                o.GatewayPort = port;
+            }
+        });
+
         // The catalog (silo-config/catalog, silo-config/runbooks, plus API changes) is loaded before anything starts:
         // an invalid file stops the silo with every error (file:line:column: field: message).
         var allowedCommands = builder.Configuration.GetSection("Remediation:Commands").GetChildren().Select(c => c.Key).ToHashSet(StringComparer.Ordinal);

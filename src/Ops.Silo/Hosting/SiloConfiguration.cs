@@ -76,4 +76,18 @@ internal static class SiloConfiguration
         string.IsNullOrWhiteSpace(storage.ConnectionString)
             ? throw new SiloStartupException("Storage:Provider is PostgreSql but Storage:ConnectionString is empty; set it (env Storage__ConnectionString), e.g. Host=127.0.0.1;Port=5432;Username=ops;Password=...;Database=ops.")
             : storage.ConnectionString;
+
+    /// <summary>The port of the first URL in an ASP.NET Core <c>Urls</c> value ("http://host:port;..."), if it names one.</summary>
+    public static int? FirstUrlPort(string? urls)
+    {
+        var first = urls?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        if (first is null)
+        {
+            return null;
+        }
+
+        // Kestrel accepts wildcard hosts ("http://*:8080", "http://+:8080") that Uri cannot parse.
+        first = first.Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal);
+        return Uri.TryCreate(first, UriKind.Absolute, out var uri) && uri.Port > 0 ? uri.Port : null;
+    }
 }
