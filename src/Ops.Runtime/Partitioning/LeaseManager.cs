@@ -550,6 +550,7 @@ internal sealed class LeaseManager
     private void OnLost(int partitionId, long epoch)
     {
         _silo.Log.PartitionLost(partitionId, epoch);
+        _silo.Map.Update(partitionId, null, epoch, null);
         foreach (var listener in _listeners)
         {
             listener.OnPartitionLost(partitionId, epoch);
