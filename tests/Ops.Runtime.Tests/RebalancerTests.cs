@@ -23,7 +23,13 @@ public sealed class RebalancerTests
         Assert.Equal((3, 4, 4), (newcomer.LiveSilos, newcomer.Low, newcomer.High));
         Assert.Empty(newcomer.Acquire);
         Assert.False(newcomer.Surplus);
-        Assert.True(holder.Surplus);
+        Assert.Equal(Rebalancer.MaxHandOffsPerRound, holder.HandOff);
+
+        // Never more than the others lack: with B already at 4, A (8) may give C at most 4.
+        Guid?[] half = [A, A, A, A, A, A, A, A, B, B, B, B];
+        Assert.Equal(4, Rebalancer.Plan(Snapshot([A, B, C], half), A, Enumerable.Range(0, 8).ToHashSet(), LiveWithin, new Random(1)).HandOff);
+        Guid?[] almost = [A, A, A, A, A, B, B, B, B, C, C, C];
+        Assert.Equal(1, Rebalancer.Plan(Snapshot([A, B, C], almost), A, Enumerable.Range(0, 5).ToHashSet(), LiveWithin, new Random(1)).HandOff);
     }
 
     [Fact]
@@ -64,7 +70,7 @@ public sealed class RebalancerTests
         Guid?[] skewed = [A, A, A, B, B, B, C, C, C, d];
 
         Assert.False(Rebalancer.Plan(Snapshot([A, B, C, d], converged), A, new HashSet<int> { 0, 1, 2 }, LiveWithin, new Random(1)).Surplus);
-        Assert.True(Rebalancer.Plan(Snapshot([A, B, C, d], skewed), C, new HashSet<int> { 6, 7, 8 }, LiveWithin, new Random(1)).Surplus);
+        Assert.Equal(1, Rebalancer.Plan(Snapshot([A, B, C, d], skewed), C, new HashSet<int> { 6, 7, 8 }, LiveWithin, new Random(1)).HandOff);
     }
 
     [Fact]

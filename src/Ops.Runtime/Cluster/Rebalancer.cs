@@ -7,18 +7,29 @@ namespace Ops.Runtime.Cluster;
 /// <param name="Low">⌊N/S⌋.</param>
 /// <param name="High">⌈N/S⌉.</param>
 /// <param name="Acquire">Free partitions (unowned or expired) to try to acquire, in the order to try them.</param>
-/// <param name="Surplus">This silo holds more than its share while another live silo holds less: hand one off.</param>
-internal sealed record RebalancePlan(int LiveSilos, int Low, int High, IReadOnlyList<int> Acquire, bool Surplus);
+/// <param name="HandOff">
+/// How many partitions to hand off: this silo's surplus over ⌈N/S⌉ while other live silos are below ⌈N/S⌉ (at most
+/// their deficit and <see cref="Rebalancer.MaxHandOffsPerRound"/>), or one when it holds more than ⌊N/S⌋ while
+/// another is below ⌊N/S⌋ and nothing is free; 0 when balanced.
+/// </param>
+internal sealed record RebalancePlan(int LiveSilos, int Low, int High, IReadOnlyList<int> Acquire, int HandOff)
+{
+    /// <summary>Whether this silo holds more than its share.</summary>
+    public bool Surplus => HandOff > 0;
+}
 
 /// <summary>
 /// The sharing rule (runtime_design §3.9), a pure function of one database snapshot: with S live silos and N
 /// partitions every silo converges to ⌊N/S⌋ or ⌈N/S⌉. A silo under ⌈N/S⌉ acquires free partitions only (never a
-/// live lease); a silo over ⌈N/S⌉ (or over ⌊N/S⌋ while another is under ⌊N/S⌋ and nothing is free) hands one
-/// partition off per round; a free partition nobody under quota will take is taken by the least loaded silo, so a
+/// live lease); a silo over ⌈N/S⌉ hands its surplus off (a few partitions per round, no more than the others
+/// lack), and one over ⌊N/S⌋ while another is under ⌊N/S⌋ and nothing is free hands one off; a free partition nobody under quota will take is taken by the least loaded silo, so a
 /// partition is never left unserved for long: the silos that are certainly up share such orphans out.
 /// </summary>
 internal static class Rebalancer
 {
+    /// <summary>The most partitions one silo hands off in one round (drained in parallel).</summary>
+    public const int MaxHandOffsPerRound = 4;
+
     public static RebalancePlan Plan(ClusterSnapshot snapshot, Guid self, IReadOnlySet<int> held, TimeSpan liveWithin, Random random)
     {
         var n = snapshot.Partitions.Count;
@@ -74,9 +85,11 @@ internal static class Rebalancer
         Shuffle(free, random);
         var acquire = free.Take(budget).ToList();
 
-        var surplus = (mine > high && others.Any(c => c < high))
-            || (mine > low && free.Count == 0 && others.Any(c => c < low));
-        return new RebalancePlan(s, low, high, acquire, surplus);
+        var deficit = others.Sum(c => Math.Max(0, high - c));
+        var handOff = mine > high && deficit > 0
+            ? Math.Min(Math.Min(mine - high, deficit), MaxHandOffsPerRound)
+            : mine > low && free.Count == 0 && others.Any(c => c < low) ? 1 : 0;
+        return new RebalancePlan(s, low, high, acquire, handOff);
     }
 
     private static void Shuffle(List<int> items, Random random)

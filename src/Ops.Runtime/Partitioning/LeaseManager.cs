@@ -209,9 +209,9 @@ internal sealed class LeaseManager
                 .ToList();
             if (owned.Count > 0)
             {
-                var partition = owned[_random.Next(owned.Count)];
                 var reason = $"{HeldCount()} held, share {plan.Low}-{plan.High} over {plan.LiveSilos} live silos";
-                _handoff = Task.Run(() => HandOffAsync(partition, reason, CancellationToken.None), CancellationToken.None);
+                var chosen = owned.OrderBy(_ => _random.Next()).Take(plan.HandOff).ToList();
+                _handoff = Task.Run(() => Task.WhenAll(chosen.Select(p => HandOffAsync(p, reason, CancellationToken.None))), CancellationToken.None);
             }
         }
 
@@ -552,6 +552,7 @@ internal sealed class LeaseManager
     {
         _silo.Log.PartitionLost(partitionId, epoch);
         _silo.Instruments.LeaseLost();
+        _silo.Map.Update(partitionId, null, epoch, null);
         foreach (var listener in _listeners)
         {
             listener.OnPartitionLost(partitionId, epoch);
