@@ -30,12 +30,16 @@ public sealed class ClusterCommandTests(CliSilo silo)
     }
 
     [Fact]
-    public async Task Drain_is_not_supported_yet_and_exits_6()
+    public async Task Drain_finds_the_silo_by_id_and_an_embedded_single_silo_refuses_it_as_a_conflict()
     {
-        var drain = await silo.Opsctl().RunAsync("cluster", "drain", "silo-a");
+        var unknown = await silo.Opsctl().RunAsync("cluster", "drain", "no-such-silo");
+        Assert.Equal((int)ExitCode.NotFound, unknown.ExitCode);
 
-        Assert.Equal((int)ExitCode.Unsupported, drain.ExitCode);
-        Assert.Contains("no drain endpoint", drain.Stderr, StringComparison.Ordinal);
+        var cluster = await silo.Opsctl().JsonAsync("cluster");
+        var drain = await silo.Opsctl().RunAsync("cluster", "drain", cluster["thisSilo"]!.GetValue<string>());
+
+        // SQLite is one silo owning every partition: there is nobody to hand them to (409).
+        Assert.Equal((int)ExitCode.Conflict, drain.ExitCode);
     }
 
     [Fact]

@@ -38,12 +38,40 @@ internal static class ClusterCommands
 
     private static Command Drain(GlobalOptions globals)
     {
-        var silo = new Argument<string>("silo") { Description = "The silo's name or id" };
-        return new Command("drain", "Move a silo's partitions to the others before stopping it. Not available yet: exits 6.")
+        var silo = new Argument<string>("silo") { Description = "The silo's name or id (as `opsctl cluster` lists it)" };
+        return new Command("drain", "Move a silo's partitions to the others before stopping it: its grains deactivate and save, its leases are released; it stays up, serving nothing.")
             .With(silo)
-            .Does(globals, (context, _) => throw new OpsctlException(
-                ExitCode.Unsupported,
-                $"cannot drain {context.Value(silo)}: the gateway has no drain endpoint yet. Stop the silo gracefully instead (SIGTERM or Ctrl+C): it deactivates its grains and releases its partitions, and the other silos take them over."));
+            .Does(globals, async (context, cancellationToken) =>
+            {
+                var wanted = context.Value(silo);
+                var cluster = (await context.Gateway.GetAsync("/api/v1/cluster", "cluster", cancellationToken)).Read<ClusterDocument>();
+                var target = cluster.Silos.FirstOrDefault(s => s.SiloId.ToString() == wanted || s.SiloName == wanted && s.Status != "dead")
+                    ?? throw new OpsctlException(ExitCode.NotFound, $"no live silo named or numbered '{wanted}' in the cluster");
+
+                // A silo drains itself: the request goes to the target's own gateway (the answering one, or its advertised address).
+                GatewayResponse response;
+                if (target.SiloId == cluster.ThisSilo)
+                {
+                    response = await context.Gateway.PostAsync("/api/v1/cluster/drain", "silo", cancellationToken);
+                }
+                else
+                {
+                    var settings = context.Settings with { Gateway = new UriBuilder(context.Settings.Gateway.Scheme, target.Host, target.GatewayPort).Uri };
+                    using var gateway = new GatewayClient(settings);
+                    response = await gateway.PostAsync("/api/v1/cluster/drain", "silo", cancellationToken);
+                }
+
+                if (context.Terminal.Json)
+                {
+                    context.Terminal.WriteJson(response.Text);
+                }
+                else
+                {
+                    context.Terminal.Line($"drained {target.SiloName} ({target.SiloId}): its partitions moved to the other silos");
+                }
+
+                return ExitCode.Ok;
+            });
     }
 
     private static void Render(OpsTerminal terminal, ClusterDocument cluster)
