@@ -246,10 +246,25 @@ internal sealed class SiloTransport : IAsyncDisposable
         {
             return (ForwardOutcome.NotSent, null, exception.Message);
         }
+        catch (Exception exception) when (exception is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            // The owner went away after the request left: the records may or may not be stored. Unavailable (503) tells
+            // the sender to retry; a repeat is harmless (signals are deduplicated by fingerprint, messages by id).
+            throw new SiloUnavailableException($"The silo at {address} went away during an inbox append ({exception.Message}); the records may or may not be stored: retry.", exception);
+        }
 
         using (response)
         {
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            byte[] body;
+            try
+            {
+                body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            }
+            catch (Exception exception) when (exception is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new SiloUnavailableException($"The silo at {address} went away while answering an inbox append ({exception.Message}); the records may or may not be stored: retry.", exception);
+            }
+
             switch (response.StatusCode)
             {
                 case HttpStatusCode.OK:
