@@ -98,11 +98,16 @@ public sealed class CorrelationGrain(
         }
 
         // 4. Several dependents of one component hurting at once: one cross-product incident for the common cause.
-        foreach (var dependency in dependencies.OrderByDescending(d => snapshot.Dependents(d).Count).ThenBy(d => d, StringComparer.Ordinal))
+        // Each product's dependency closure is computed once for this decision, not once per recent symptom.
+        var closures = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal) { [product] = dependencies };
+        IReadOnlySet<string> ClosureOf(string p) =>
+            closures.TryGetValue(p, out var closure) ? closure : closures[p] = snapshot.TransitiveDependencies(p);
+        var dependents = dependencies.ToDictionary(d => d, d => snapshot.Products.Keys.Count(p => p != d && ClosureOf(p).Contains(d)), StringComparer.Ordinal);
+        foreach (var dependency in dependencies.OrderByDescending(d => dependents[d]).ThenBy(d => d, StringComparer.Ordinal))
         {
             var hurting = correlation.Recent
                 .Select(r => r.Product)
-                .Where(p => p == product || p == dependency || snapshot.TransitiveDependencies(p).Contains(dependency))
+                .Where(p => p == product || p == dependency || ClosureOf(p).Contains(dependency))
                 .Distinct(StringComparer.Ordinal)
                 .ToList();
             if (hurting.Count < options.Value.CrossProductThreshold)
