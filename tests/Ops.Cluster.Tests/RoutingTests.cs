@@ -88,7 +88,10 @@ public sealed class RoutingTests
         Assert.Equal(2, gateway.ForwardedCalls - forwardedBefore);
         Assert.Equal(gateway.ForwardedCalls, gateway.Http2Responses);
 
-        // The owner's side of the hop continues the caller's trace.
+        // The owner's side of the hop continues the caller's trace. Spans end after the result is handed back
+        // (the owner writes its response before its span closes), so wait for both pairs to be recorded.
+        bool Recorded(string prefix) => activities.Count(a => a.OperationName.StartsWith(prefix, StringComparison.Ordinal) && a.TraceId == traceId) >= 2;
+        await Probe.WaitUntilAsync(() => Recorded("forward ") && Recorded("invoke "), TimeSpan.FromSeconds(5), "both hops' spans are recorded");
         var forward = activities.Where(a => a.OperationName.StartsWith("forward ", StringComparison.Ordinal) && a.TraceId == traceId).ToList();
         var invoke = activities.Where(a => a.OperationName.StartsWith("invoke ", StringComparison.Ordinal) && a.TraceId == traceId).ToList();
         Assert.Equal(2, forward.Count);
