@@ -119,6 +119,23 @@ public sealed class InboxTests
     }
 
     [Fact]
+    public async Task A_handler_failing_with_an_unavailable_downstream_silo_is_retried_and_the_grains_later_records_follow()
+    {
+        // Regression (multi-process kill test): the consumer took a SiloUnavailableException thrown by the handler
+        // for "this silo no longer serves the partition" and dropped the record, leaving the grain's queue stuck.
+        var probe = new Probe();
+        await using var cluster = await TestClusters.StartAsync(probe);
+        var recipient = cluster.GrainFactory.GetGrainId<IInboxCounterGrain>("downstream");
+
+        await cluster.Primary.Inbox.AppendAsync(recipient, "test", "downstream-1"u8.ToArray());
+        await cluster.Primary.Inbox.AppendAsync(recipient, "test", "ok-2"u8.ToArray());
+
+        await WaitForLedgerAsync(cluster.GrainFactory.GetGrain<IInboxCounterGrain>("downstream"), 2);
+        Assert.Equal(["downstream-1", "ok-2"], (await cluster.GrainFactory.GetGrain<IInboxCounterGrain>("downstream").Ledger()).Applied);
+        Assert.Equal(2, probe.Count("delivered:downstream-1"));
+    }
+
+    [Fact]
     public async Task A_record_that_keeps_failing_is_parked_and_the_grains_later_records_proceed()
     {
         var probe = new Probe();

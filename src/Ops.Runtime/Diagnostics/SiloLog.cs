@@ -84,6 +84,9 @@ internal sealed partial class SiloLog
     [LoggerMessage(4004, LogLevel.Warning, "Delivering inbox record {PartitionId}:{Offset} to {GrainId} failed (attempt {Attempt}); it will be delivered again")]
     public partial void InboxDeliveryFailed(Exception exception, GrainId grainId, int partitionId, long offset, int attempt);
 
+    [LoggerMessage(4006, LogLevel.Information, "Inbox record {PartitionId}:{Offset} to {GrainId} was refused ({Reason}); it is delivered again once the partition is served, or by its next owner")]
+    public partial void InboxDeliveryDeferred(GrainId grainId, int partitionId, long offset, string reason);
+
     [LoggerMessage(4005, LogLevel.Error, "Inbox record {PartitionId}:{Offset} to {GrainId} failed {Attempts} times and was parked as a dead letter; later records of the grain proceed")]
     public partial void InboxRecordParked(Exception exception, GrainId grainId, int partitionId, long offset, int attempts);
 

@@ -280,14 +280,14 @@ internal sealed class PartitionInboxConsumer
         }
 
         var record = new InboxRecord(entry.PartitionId, entry.Offset, entry.Kind, entry.Payload, entry.EnqueuedAt, attempt);
-        var delivery = new InboxDelivery(record, (_, failure) => OnDelivered(entry, generation, failure))
+        var delivery = new InboxDelivery(record, (delivery, failure) => OnDelivered(entry, generation, failure, refusedBeforeTurn: !delivery.Started))
         {
             Deadline = _silo.Time.GetTimestamp() + (long)(_options.DeliveryTimeout.TotalSeconds * _silo.Time.TimestampFrequency),
         };
         _silo.Catalog.Dispatch(entry.Recipient, delivery);
     }
 
-    private void OnDelivered(InboxEntry entry, int generation, Exception? failure)
+    private void OnDelivered(InboxEntry entry, int generation, Exception? failure, bool refusedBeforeTurn)
     {
         if (_stop.IsCancellationRequested || generation != Volatile.Read(ref _generation))
         {
@@ -300,13 +300,26 @@ internal sealed class PartitionInboxConsumer
             return;
         }
 
-        if (failure is PartitionUnavailableException or SiloUnavailableException)
+        int attempts;
+        if (refusedBeforeTurn && failure is PartitionUnavailableException or SiloUnavailableException)
         {
-            // This silo no longer serves the partition: the consumer is being stopped; the next owner redelivers.
+            // Refused by this silo before any turn ran: a lease renewal came late (self-fenced until it succeeds),
+            // the silo is not accepting messages yet, or the partition is being handed off. If the partition is lost
+            // or handed off, this consumer is stopped and the next owner redelivers; otherwise the record must be
+            // tried again, or its grain's later records would wait behind it forever. No turn ran, so the refusal
+            // does not count towards parking. (The same exceptions thrown by the handler itself, e.g. a message it
+            // sent whose owner died mid-append, are ordinary failures below: retried with back-off, then parked.)
+            lock (_lock)
+            {
+                attempts = _attempts.GetValueOrDefault(entry.Offset);
+                _attempts[entry.Offset] = Math.Max(0, attempts - 1);
+            }
+
+            _silo.Log.InboxDeliveryDeferred(entry.Recipient, PartitionId, entry.Offset, failure.Message);
+            RetryLater(entry, _options.RetryBackoff);
             return;
         }
 
-        int attempts;
         lock (_lock)
         {
             attempts = _attempts.GetValueOrDefault(entry.Offset);
@@ -320,9 +333,21 @@ internal sealed class PartitionInboxConsumer
 
         _silo.Log.InboxDeliveryFailed(failure, entry.Recipient, PartitionId, entry.Offset, attempts);
         var backoff = TimeSpan.FromTicks(Math.Min(_options.RetryBackoff.Ticks * (1L << Math.Min(attempts - 1, 16)), _options.MaxRetryBackoff.Ticks));
+        RetryLater(entry, backoff);
+    }
+
+    private void RetryLater(InboxEntry entry, TimeSpan backoff)
+    {
         backoff += TimeSpan.FromTicks((long)(backoff.Ticks * 0.2 * Random.Shared.NextDouble()));
+        var generation = Volatile.Read(ref _generation);
         _ = Task.Delay(backoff, _clock, _stop.Token).ContinueWith(
-            _ => Deliver(entry),
+            _ =>
+            {
+                if (generation == Volatile.Read(ref _generation))
+                {
+                    Deliver(entry);
+                }
+            },
             CancellationToken.None,
             TaskContinuationOptions.OnlyOnRanToCompletion,
             TaskScheduler.Default);

@@ -430,6 +430,12 @@ public sealed class InboxCounterGrain([PersistentState("ledger")] IPersistentSta
             return;
         }
 
+        if (id.StartsWith("downstream", StringComparison.Ordinal) && probe.Count($"delivered:{id}") == 1)
+        {
+            // What a handler sees when a message it sends goes to a silo that dies mid-append.
+            throw new SiloUnavailableException("The silo at http://127.0.0.1:1/ went away during an inbox append; the records may or may not be stored: retry.");
+        }
+
         if (id.StartsWith("dirty", StringComparison.Ordinal))
         {
             // Changes the in-memory state, then fails before storing it (the first time only).
