@@ -26,6 +26,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The process is gone (exited by itself or killed).</summary>
+    public bool HasExited => _process.HasExited;
+
     public HttpClient Client { get; }
 
     public string Output
@@ -123,7 +126,8 @@ public sealed class SiloProcess : IAsyncDisposable
         return start;
     }
 
-    private static int FreePort()
+    /// <summary>A loopback TCP port free at the moment of asking.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
