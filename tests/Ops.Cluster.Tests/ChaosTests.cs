@@ -3,14 +3,20 @@ using Xunit.Abstractions;
 
 namespace Ops.Cluster.Tests;
 
-/// <summary>Kill, restart and pause silos while clients write (T17, without a trigger oracle).</summary>
+/// <summary>Kill, restart and pause silos while clients write (T17), checked against the database's write history.</summary>
 public sealed class ChaosTests(ITestOutputHelper output)
 {
     [SkippableFact]
     public async Task Under_kills_and_pauses_no_acknowledged_increment_is_lost_and_none_appears_from_nowhere()
     {
         var probe = new Probe();
-        await using var cluster = await Clusters.StartAsync(probe, configure: o => o.Configuration["Messaging:ResponseTimeout"] = "00:00:04");
+        var connectionString = await Clusters.InstallWriteHistoryAsync();
+        var clusterId = WriteHistory.NewClusterId();
+        await using var cluster = await Clusters.StartAsync(probe, configure: o =>
+        {
+            o.ClusterId = clusterId;
+            o.Configuration["Messaging:ResponseTimeout"] = "00:00:04";
+        });
         const int grains = 10;
         var acknowledged = new ConcurrentDictionary<string, int>();
         var attempted = new ConcurrentDictionary<string, int>();
@@ -69,5 +75,53 @@ public sealed class ChaosTests(ITestOutputHelper output)
         }
 
         Assert.True(acknowledged.Values.Sum() > 100, "too few calls succeeded");
+
+        // The database's history of committed writes and lease changes (the triggers of WriteHistory).
+        var (violations, writes, leaseChanges) = await WriteHistory.CheckAsync(connectionString, clusterId);
+        output.WriteLine($"history: {writes} committed state writes, {leaseChanges} lease owner/epoch changes, {violations.Count} violations");
+        Assert.Empty(violations);
+        Assert.True(leaseChanges > Clusters.Partitions, "the kill and the pause moved no partition");
+
+        // Every committed version of a counter holds the value of that many increments: no increment was applied
+        // twice or skipped between two writes, whichever silo wrote it.
+        foreach (var (key, (version, payload)) in await WriteHistory.LastWritesAsync(connectionString, clusterId))
+        {
+            Assert.Equal(version, System.Text.Json.JsonDocument.Parse(payload!).RootElement.GetProperty("value").GetInt64());
+            Assert.Equal(version, await gateway.GetGrain<ICounterGrain>(key).Get());
+        }
+    }
+
+    [SkippableFact]
+    public async Task The_write_history_oracle_detects_a_duplicate_version_a_backwards_epoch_a_foreign_epoch_and_two_owners()
+    {
+        // The negative control: a history made by hand with one violation of each kind must be reported.
+        var connectionString = await Clusters.InstallWriteHistoryAsync();
+        var clusterId = WriteHistory.NewClusterId();
+        await using (var connection = new Npgsql.NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("""
+                INSERT INTO test_lease_history (cluster_id, partition_id, owner_silo, epoch) VALUES
+                  (@c, 0, '00000000-0000-0000-0000-00000000000a', 1),
+                  (@c, 0, '00000000-0000-0000-0000-00000000000b', 2),
+                  (@c, 0, '00000000-0000-0000-0000-00000000000c', 2);
+                INSERT INTO test_state_history (cluster_id, grain_type, grain_key, state_name, partition_id, version, written_epoch) VALUES
+                  (@c, 't', 'dup', 's', 0, 1, 1), (@c, 't', 'dup', 's', 0, 1, 1),
+                  (@c, 't', 'back', 's', 0, 1, 2), (@c, 't', 'back', 's', 0, 2, 1),
+                  (@c, 't', 'foreign', 's', 0, 1, 7),
+                  (@c, 't', 'fine', 's', 0, 1, 1), (@c, 't', 'fine', 's', 0, 2, 2);
+                """, connection);
+            command.Parameters.AddWithValue("c", clusterId);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var (violations, _, _) = await WriteHistory.CheckAsync(connectionString, clusterId);
+
+        output.WriteLine(string.Join(Environment.NewLine, violations));
+        Assert.Contains(violations, v => v.StartsWith("versions not 1..n each once: t/dup", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.StartsWith("epoch went backwards: t/back", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.StartsWith("write under an epoch no lease had: t/foreign", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.StartsWith("two owners under one epoch: partition 0 epoch 2", StringComparison.Ordinal));
+        Assert.DoesNotContain(violations, v => v.Contains("t/fine", StringComparison.Ordinal));
     }
 }

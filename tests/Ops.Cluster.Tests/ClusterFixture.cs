@@ -39,6 +39,20 @@ internal static class Clusters
         return options;
     }
 
+    /// <summary>Installs the write-history triggers (<see cref="WriteHistory"/>), migrating a fresh database first; returns the connection string.</summary>
+    public static async Task<string> InstallWriteHistoryAsync()
+    {
+        Require();
+        var connectionString = Environment.GetEnvironmentVariable(TestClusterOptions.PostgresEnvironmentVariable)!;
+        await using (await TestCluster.StartAsync(Options(new Probe()), 1))
+        {
+            // Starting a silo applies the runtime's schema, which the triggers attach to.
+        }
+
+        await WriteHistory.InstallAsync(connectionString);
+        return connectionString;
+    }
+
     public static async Task<TestCluster> StartAsync(Probe probe, int silos = 3, Action<TestClusterOptions>? configure = null)
     {
         Require();
