@@ -44,9 +44,9 @@ internal sealed class LeaseManager
     public void AddListener(IPartitionListener listener) => _listeners.Add(listener);
 
     /// <summary>
-    /// Acquires the partitions this silo should own (all of them for now: one silo), retrying until
-    /// <see cref="LeaseOptions.StartupTimeout"/>. Throws <see cref="SiloStartupException"/> naming the holders if
-    /// it cannot get them.
+    /// Acquires the partitions this silo should own at start. On an exclusive store (one SQLite silo): all of them,
+    /// retrying until <see cref="LeaseOptions.StartupTimeout"/>, then <see cref="SiloStartupException"/> naming the
+    /// holders. On a shared store (a cluster): joins, taking free partitions; its share follows by rebalancing.
     /// </summary>
     public async Task AcquireInitialAsync(CancellationToken cancellationToken)
     {
