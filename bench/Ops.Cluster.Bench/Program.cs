@@ -202,9 +202,9 @@ async Task<TestCluster> StartClusterAsync(int silos, string leases)
     else
     {
         // The production defaults (silo-config/appsettings.Cluster.json).
-        options.Configuration["Leases:Ttl"] = "00:00:15";
-        options.Configuration["Leases:RenewInterval"] = "00:00:03";
-        options.Configuration["Leases:SafetyMargin"] = "00:00:03";
+        options.Configuration["Leases:Ttl"] = "00:00:05";
+        options.Configuration["Leases:RenewInterval"] = "00:00:01";
+        options.Configuration["Leases:SafetyMargin"] = "00:00:01.500";
         options.Configuration["Leases:AcquireInterval"] = "00:00:01";
         options.Configuration["Cluster:RebalanceInterval"] = "00:00:02";
         options.Configuration["Cluster:MapRefreshInterval"] = "00:00:01";

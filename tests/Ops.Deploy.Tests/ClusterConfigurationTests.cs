@@ -37,9 +37,9 @@ public sealed class ClusterConfigurationTests
         Assert.Equal(64, settings.Silo.PartitionCount);
         Assert.Equal(11111, settings.Silo.SiloPort);
         Assert.Equal(8080, settings.Silo.GatewayPort);
-        Assert.Equal(TimeSpan.FromSeconds(15), settings.Leases.Ttl);
-        Assert.Equal(TimeSpan.FromSeconds(3), settings.Leases.RenewInterval);
-        Assert.Equal(TimeSpan.FromSeconds(3), settings.Leases.SafetyMargin);
+        Assert.Equal(TimeSpan.FromSeconds(5), settings.Leases.Ttl);
+        Assert.Equal(TimeSpan.FromSeconds(1), settings.Leases.RenewInterval);
+        Assert.Equal(TimeSpan.FromSeconds(1.5), settings.Leases.SafetyMargin);
         Assert.Equal("http://0.0.0.0:8080", settings.Urls);
     }
 
