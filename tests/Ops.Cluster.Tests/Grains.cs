@@ -45,11 +45,17 @@ public sealed class CounterState
 
     /// <summary>Written only by OnDeactivateAsync.</summary>
     public string? SavedOnDeactivate { get; set; }
+
+    /// <summary>The request id of the increment that wrote this version (chaos oracle), if it had one.</summary>
+    public string? Request { get; set; }
 }
 
 public interface ICounterGrain : IGrainWithStringKey
 {
     Task<int> Increment();
+
+    /// <summary>An increment carrying a client's unique request id, stored with the version it writes.</summary>
+    Task<int> IncrementFor(string requestId);
 
     Task<int> Get();
 
@@ -104,6 +110,15 @@ public sealed class CounterGrain([PersistentState("counter")] IPersistentState<C
     public async Task<int> Increment()
     {
         state.State.Value++;
+        state.State.Request = null;
+        await state.WriteStateAsync();
+        return state.State.Value;
+    }
+
+    public async Task<int> IncrementFor(string requestId)
+    {
+        state.State.Value++;
+        state.State.Request = requestId;
         await state.WriteStateAsync();
         return state.State.Value;
     }

@@ -142,6 +142,25 @@ internal static class WriteHistory
         return result;
     }
 
+    /// <summary>The JSON property <paramref name="property"/> of every committed state payload that has it, one per write.</summary>
+    public static async Task<List<string>> CommittedValuesAsync(string connectionString, string clusterId, string property)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT payload->>@property FROM test_state_history WHERE cluster_id = @cluster AND payload->>@property IS NOT NULL", connection);
+        command.Parameters.AddWithValue("cluster", clusterId);
+        command.Parameters.AddWithValue("property", property);
+        var values = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
     private static async Task<IEnumerable<string>> RowsAsync(NpgsqlConnection connection, string clusterId, string sql, string what)
     {
         await using var command = new NpgsqlCommand(sql, connection);
