@@ -40,7 +40,7 @@ if (scenario is "failover" or "all")
 
     if (timings is "default" or "both")
     {
-        await FailoverAsync("default", TimeSpan.FromSeconds(15));
+        await FailoverAsync("default", TimeSpan.FromSeconds(5));
     }
 }
 
