@@ -60,6 +60,49 @@ public sealed class RebalancingTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public async Task A_joining_silo_keeps_renewing_the_leases_it_took_while_it_waits_for_its_share()
+    {
+        // Regression: the join waited up to Cluster:JoinTimeout for the silo's share without renewing the leases it
+        // had already taken; with a join longer than the lease TTL they expired and moved again (seen with three
+        // Ops.Silo processes on one machine: "Lost partition" right after start), and the other joining silo took
+        // them. Here the first silo hands its surplus (16 of 24) off 4 at a time every 2 s while two silos join at
+        // once, each needing 8: the joins outlast the 3 s TTL; every partition must move at most once (epoch <= 2).
+        var probe = new Probe();
+        var clusterId = $"join-{Guid.NewGuid():N}"[..24];
+        const int partitions = 24;
+        await using var cluster = await Clusters.StartAsync(probe, silos: 1, configure: o =>
+        {
+            o.ClusterId = clusterId;
+            o.PartitionCount = partitions;
+            o.Configuration["Cluster:JoinTimeout"] = "00:00:12";
+            o.Configuration["Cluster:RebalanceInterval"] = "00:00:02";
+            o.Configuration["Cluster:HandoffAfterRounds"] = "1";
+        });
+
+        var joining = System.Diagnostics.Stopwatch.StartNew();
+        await Task.WhenAll(cluster.StartSiloAsync(), cluster.StartSiloAsync());
+        output.WriteLine($"two silos joined in {joining.ElapsedMilliseconds} ms");
+        await cluster.WaitForStableOwnershipAsync(TimeSpan.FromSeconds(40));
+
+        await using var connection = new Npgsql.NpgsqlConnection(Environment.GetEnvironmentVariable(Ops.Runtime.Testing.TestClusterOptions.PostgresEnvironmentVariable));
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT partition_id, epoch FROM rt_partition WHERE cluster_id = @c AND epoch > 2", connection);
+        command.Parameters.AddWithValue("c", clusterId);
+        var moved = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                moved.Add($"partition {reader.GetInt32(0)} epoch {reader.GetInt64(1)}");
+            }
+        }
+
+        Assert.True(joining.Elapsed > Clusters.Ttl, $"the join took {joining.ElapsedMilliseconds} ms, not longer than the TTL: the test proves nothing");
+        Assert.Empty(moved);
+        Assert.All(cluster.Silos, s => Assert.Equal(partitions / 3, s.Diagnostics.ServingPartitions.Count));
+    }
+
+    [SkippableFact]
     public async Task A_drained_silo_hands_off_every_partition_and_keeps_forwarding()
     {
         var probe = new Probe();

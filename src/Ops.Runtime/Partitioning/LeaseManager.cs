@@ -102,6 +102,7 @@ internal sealed class LeaseManager
     private async Task JoinAsync(CancellationToken cancellationToken)
     {
         var started = _clock.GetTimestamp();
+        var renewed = started;
         while (true)
         {
             try
@@ -122,7 +123,16 @@ internal sealed class LeaseManager
                 return;
             }
 
-            await Task.Delay(_options.AcquireInterval, _clock, cancellationToken);
+            await Task.Delay(_options.AcquireInterval < _options.RenewInterval ? _options.AcquireInterval : _options.RenewInterval, _clock, cancellationToken);
+
+            // The renewal loop starts only when the join is over, which may take longer than a lease: renew what was
+            // taken so far (and keep the membership heartbeat going), or it expires and another joining silo takes it.
+            if (_clock.GetElapsedTime(renewed) >= _options.RenewInterval)
+            {
+                renewed = _clock.GetTimestamp();
+                await RenewAsync(cancellationToken);
+                await HeartbeatAsync(cancellationToken);
+            }
         }
     }
 
