@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
@@ -54,7 +52,7 @@ public sealed class OpsLoopUnderKillTests(ITestOutputHelper output) : IDisposabl
 
             // The platform component fails first: its incident is open before any dependent's symptom arrives, so
             // every dependent joins it (correlation's step 3) whatever the order of the load.
-            var pg = await SendUntilAcceptedAsync(cluster, -1, Body(PgFailure), ambiguous);
+            var pg = await ClusterSignals.SendUntilAcceptedAsync(cluster, -1, Body(PgFailure), ambiguous);
             await Eventually.HoldsAsync(
                 async () => (await GetJsonAsync(cluster, 0, "/api/v1/incidents")).AsArray().Count,
                 count => count == 1,
@@ -78,7 +76,7 @@ public sealed class OpsLoopUnderKillTests(ITestOutputHelper output) : IDisposabl
                 int i;
                 while ((i = Interlocked.Increment(ref next)) < load.Count)
                 {
-                    accepted[i] = await SendUntilAcceptedAsync(cluster, i, Body(load[i]), ambiguous);
+                    accepted[i] = await ClusterSignals.SendUntilAcceptedAsync(cluster, i, Body(load[i]), ambiguous);
                 }
             })).ToArray();
 
@@ -93,7 +91,7 @@ public sealed class OpsLoopUnderKillTests(ITestOutputHelper output) : IDisposabl
             // Every accepted signal is stored once, everything stored is applied, nothing parked.
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();
-            var stored = (await StoredSignalIdsAsync(connection, cluster.ClusterId)).GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
+            var stored = (await ClusterSignals.StoredAsync(connection, cluster.ClusterId, "n")).GroupBy(s => s.Id).ToDictionary(g => g.Key, g => g.Count());
             foreach (var (n, id) in accepted.Append(new KeyValuePair<int, string>(-1, pg)))
             {
                 Assert.True(stored.GetValueOrDefault(id) == 1, $"signal {n} (id {id}) is in the inbox {stored.GetValueOrDefault(id)} times");
@@ -248,56 +246,6 @@ public sealed class OpsLoopUnderKillTests(ITestOutputHelper output) : IDisposabl
         labels = new Dictionary<string, string> { [signal.Label] = signal.Value },
     });
 
-    /// <summary>
-    /// Posts one signal until a gateway answers 202 and returns its id. Signal <paramref name="i"/> goes first to
-    /// gateway i % 3; a refused connection or a 503 moves it to the next gateway. A request that failed without an
-    /// answer may or may not have been stored: it is retried (so it is acknowledged eventually) and remembered as
-    /// ambiguous (it may then be in the inbox twice: a re-send of a firing symptom, which changes nothing).
-    /// </summary>
-    private static async Task<string> SendUntilAcceptedAsync(ClusterProcesses cluster, int i, string body, ConcurrentDictionary<int, byte> ambiguous)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        for (var attempt = 0; ; attempt++)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"signal {i} was never accepted");
-            }
-
-            var silo = cluster[(i + 3 + attempt) % 3];
-            if (silo is null || silo.HasExited)
-            {
-                continue;
-            }
-
-            try
-            {
-                using var content = new StringContent(body, Encoding.UTF8, "application/json");
-                using var response = await silo.Client.PostAsync(new Uri("/api/v1/signals", UriKind.Relative), content);
-                if (response.StatusCode == HttpStatusCode.Accepted)
-                {
-                    using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-                    return answer.RootElement.GetProperty("signals")[0].GetString()!;
-                }
-
-                // A 503 / 504 may have stored it (an owner that died mid-append leaves the outcome unknown): retry
-                // and remember. A 500 would be a bug.
-                Assert.True((int)response.StatusCode is 503 or 504, $"signal {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-                ambiguous[i] = 0;
-            }
-            catch (HttpRequestException exception) when (exception.HttpRequestError == HttpRequestError.ConnectionError)
-            {
-                // Refused: nothing was sent.
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or IOException)
-            {
-                ambiguous[i] = 0;
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
     /// <summary>GET through gateway <paramref name="gateway"/> % 3, moving to the next one on a refusal or a 503 / 504.</summary>
     private static async Task<JsonNode> GetJsonAsync(ClusterProcesses cluster, int gateway, string path)
     {
@@ -398,20 +346,4 @@ public sealed class OpsLoopUnderKillTests(ITestOutputHelper output) : IDisposabl
             """);
 
     private sealed record SentSignal(string Product, string Name, string Label, string Value, string Severity);
-
-    private static async Task<List<string>> StoredSignalIdsAsync(NpgsqlConnection connection, string clusterId)
-    {
-        await using var command = new NpgsqlCommand(
-            "SELECT convert_from(payload, 'UTF8')::jsonb->>'id' FROM rt_inbox WHERE cluster_id = @cluster AND kind = 'signal'",
-            connection);
-        command.Parameters.AddWithValue("cluster", clusterId);
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.IsDBNull(0) ? "" : reader.GetString(0));
-        }
-
-        return ids;
-    }
 }

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Text;
 using System.Text.Json;
 using Npgsql;
 using Ops.Silo.Testing;
@@ -38,13 +36,10 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"3 silos ready after {total.ElapsedMilliseconds} ms");
         try
         {
-            // Load: signal i goes first to gateway i % 3; a refused connection or a 503 moves it to the next gateway.
-            // A request that failed without an answer may or may not have been stored: it is retried (so it is
-            // acknowledged eventually) and remembered as ambiguous (it may then be in the inbox twice).
+            // Load: signal i goes first to gateway i % 3 (ClusterSignals.SendUntilAcceptedAsync: retries, ambiguity).
             var accepted = new ConcurrentDictionary<int, string>();
             var ambiguous = new ConcurrentDictionary<int, byte>();
-            var retries = 0;
-            var serverErrors = 0;
+            var counts = new SendCounts();
             var next = -1;
             var killing = Task.Run(async () =>
             {
@@ -69,55 +64,13 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output) : IDisposable
                         severity = "warning",
                         labels = new Dictionary<string, string> { ["n"] = i.ToString(CultureInfo.InvariantCulture) },
                     });
-                    var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-                    for (var attempt = 0; ; attempt++)
-                    {
-                        if (DateTime.UtcNow > deadline)
-                        {
-                            throw new TimeoutException($"signal {i} was never accepted");
-                        }
-
-                        var silo = cluster[(i + attempt) % 3];
-                        if (silo is null || silo.HasExited)
-                        {
-                            continue;
-                        }
-
-                        try
-                        {
-                            using var content = new StringContent(body, Encoding.UTF8, "application/json");
-                            using var response = await silo.Client.PostAsync(new Uri("/api/v1/signals", UriKind.Relative), content);
-                            if (response.StatusCode == HttpStatusCode.Accepted)
-                            {
-                                using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-                                accepted[i] = answer.RootElement.GetProperty("signals")[0].GetString()!;
-                                break;
-                            }
-
-                            // A 503 / 504 may have stored it (an owner that died mid-append leaves the outcome
-                            // unknown): retry and remember. A 500 would be a bug.
-                            Assert.True((int)response.StatusCode is 503 or 504, $"signal {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-                            ambiguous[i] = 0;
-                            Interlocked.Increment(ref serverErrors);
-                        }
-                        catch (HttpRequestException exception) when (exception.HttpRequestError == HttpRequestError.ConnectionError)
-                        {
-                            // Refused: nothing was sent.
-                        }
-                        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or IOException)
-                        {
-                            ambiguous[i] = 0;
-                        }
-
-                        Interlocked.Increment(ref retries);
-                        await Task.Delay(50);
-                    }
+                    accepted[i] = await ClusterSignals.SendUntilAcceptedAsync(cluster, i, body, ambiguous, counts);
                 }
             })).ToArray();
 
             await Task.WhenAll(workers);
             await killing;
-            output.WriteLine($"{accepted.Count} signals accepted after {total.ElapsedMilliseconds} ms ({retries} retries, {ambiguous.Count} ambiguous, {serverErrors} 503/504)");
+            output.WriteLine($"{accepted.Count} signals accepted after {total.ElapsedMilliseconds} ms ({counts.Retries} retries, {ambiguous.Count} ambiguous, {counts.ServerErrors} 503/504)");
             Assert.Equal(SignalCount, accepted.Count);
 
             await cluster.StartAsync(Victim);
@@ -126,14 +79,14 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output) : IDisposable
             // The oracle: the database.
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();
-            var stored = await StoredSignalsAsync(connection, cluster.ClusterId);
+            var stored = await ClusterSignals.StoredAsync(connection, cluster.ClusterId, "n");
             var byId = stored.GroupBy(s => s.Id).ToDictionary(g => g.Key, g => g.Count());
             foreach (var (n, id) in accepted)
             {
                 Assert.True(byId.TryGetValue(id, out var copies) && copies == 1, $"signal {n} (id {id}) is in the inbox {byId.GetValueOrDefault(id)} times");
             }
 
-            var byN = stored.GroupBy(s => s.N).ToDictionary(g => g.Key, g => g.Count());
+            var byN = stored.GroupBy(s => s.Label ?? "").ToDictionary(g => g.Key, g => g.Count());
             for (var n = 0; n < SignalCount; n++)
             {
                 var copies = byN.GetValueOrDefault(n.ToString(CultureInfo.InvariantCulture));
@@ -196,20 +149,4 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output) : IDisposable
 
             """)),
         Runbooks: "");
-
-    private static async Task<List<(string Id, string N)>> StoredSignalsAsync(NpgsqlConnection connection, string clusterId)
-    {
-        await using var command = new NpgsqlCommand(
-            "SELECT j->>'id', j->'labels'->>'n' FROM (SELECT convert_from(payload, 'UTF8')::jsonb AS j FROM rt_inbox WHERE cluster_id = @cluster AND kind = 'signal') s",
-            connection);
-        command.Parameters.AddWithValue("cluster", clusterId);
-        var rows = new List<(string, string)>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add((reader.IsDBNull(0) ? "" : reader.GetString(0), reader.IsDBNull(1) ? "" : reader.GetString(1)));
-        }
-
-        return rows;
-    }
 }
