@@ -156,6 +156,33 @@ public sealed class InboxTests
     }
 
     [Fact]
+    public async Task Applied_records_past_the_retention_are_deleted_and_offsets_continue_above_them()
+    {
+        var probe = new Probe();
+        await using var cluster = await TestClusters.StartAsync(probe, configure: o =>
+        {
+            o.Configuration["Inbox:Retention"] = "00:00:00.001";
+            o.Configuration["Inbox:TrimInterval"] = "00:00:00.050";
+            o.Configuration["Inbox:CommitInterval"] = "00:00:00.020";
+        });
+        var recipient = cluster.GrainFactory.GetGrainId<IInboxCounterGrain>("trimmed");
+        var grain = cluster.GrainFactory.GetGrain<IInboxCounterGrain>("trimmed");
+        var store = cluster.Primary.Services.GetRequiredService<IRuntimeStore>();
+        var first = await cluster.Primary.Inbox.AppendAsync(recipient, "test", "ok-1"u8.ToArray());
+        await cluster.Primary.Inbox.AppendAsync(recipient, "test", "ok-2"u8.ToArray());
+        await WaitForLedgerAsync(grain, 2);
+
+        await Probe.WaitUntilAsync(() => store.ReadAsync(first.PartitionId, 1, 10, CancellationToken.None).GetAwaiter().GetResult().Count == 0, Patience);
+        var third = await cluster.Primary.Inbox.AppendAsync(recipient, "test", "ok-3"u8.ToArray());
+        await WaitForLedgerAsync(grain, 3);
+
+        var ledger = await grain.Ledger();
+        Assert.Equal(["ok-1", "ok-2", "ok-3"], ledger.Applied);
+        Assert.Equal(ledger.Offsets.Order(), ledger.Offsets);
+        Assert.True(third.Offset > ledger.Offsets[1], $"offset {third.Offset} reused after the trim");
+    }
+
+    [Fact]
     public async Task A_record_whose_handler_changes_nothing_is_not_delivered_again_after_a_restart()
     {
         var probe = new Probe();

@@ -87,6 +87,12 @@ internal sealed partial class SiloLog
     [LoggerMessage(4006, LogLevel.Information, "Inbox record {PartitionId}:{Offset} to {GrainId} was refused ({Reason}); it is delivered again once the partition is served, or by its next owner")]
     public partial void InboxDeliveryDeferred(GrainId grainId, int partitionId, long offset, string reason);
 
+    [LoggerMessage(4007, LogLevel.Debug, "Deleted {Count} applied inbox records of partition {PartitionId} older than {Retention}")]
+    public partial void InboxTrimmed(int count, int partitionId, TimeSpan retention);
+
+    [LoggerMessage(4008, LogLevel.Warning, "Deleting applied inbox records of partition {PartitionId} failed; retrying at the next trim interval")]
+    public partial void InboxTrimFailed(Exception exception, int partitionId);
+
     [LoggerMessage(4005, LogLevel.Error, "Inbox record {PartitionId}:{Offset} to {GrainId} failed {Attempts} times and was parked as a dead letter; later records of the grain proceed")]
     public partial void InboxRecordParked(Exception exception, GrainId grainId, int partitionId, long offset, int attempts);
 

@@ -109,4 +109,16 @@ public sealed class InboxOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long applied records stay in the inbox table (for diagnosis: which signals and messages reached which
+    /// grain) before the partition's owner deletes them. Only records at or below the committed offset are deleted,
+    /// and offsets are never reused. <see cref="TimeSpan.Zero"/> keeps them for ever. The default value is 1 day.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How often each owned partition deletes applied records older than <see cref="Retention"/>. The default value is 10 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    public TimeSpan TrimInterval { get; set; } = TimeSpan.FromMinutes(10);
 }

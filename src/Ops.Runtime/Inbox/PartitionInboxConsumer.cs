@@ -31,6 +31,7 @@ internal sealed class PartitionInboxConsumer
     private long _committed;
     private int _inFlight;
     private long _lastCommitAt;
+    private long _lastTrimAt;
     private int _generation;
     private bool _positioned;
     private bool _reading;
@@ -129,7 +130,7 @@ internal sealed class PartitionInboxConsumer
                 _positioned = true;
             }
 
-            _lastCommitAt = _clock.GetTimestamp();
+            _lastCommitAt = _lastTrimAt = _clock.GetTimestamp();
             while (!stopping.IsCancellationRequested)
             {
                 long from;
@@ -190,6 +191,7 @@ internal sealed class PartitionInboxConsumer
                 }
 
                 await CommitIfDueAsync(stopping);
+                await TrimIfDueAsync(stopping);
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                 wait.CancelAfter(_options.CommitInterval);
 
@@ -429,6 +431,32 @@ internal sealed class PartitionInboxConsumer
         }
 
         await CommitAsync(stopping);
+    }
+
+    /// <summary>
+    /// Deletes records at or below the committed offset stored before the retention (unfenced: whoever owns the
+    /// partition now never reads below the committed offset, and offsets continue above it).
+    /// </summary>
+    private async Task TrimIfDueAsync(CancellationToken stopping)
+    {
+        if (_options.Retention <= TimeSpan.Zero || _committed <= 0 || _clock.GetElapsedTime(_lastTrimAt) < _options.TrimInterval)
+        {
+            return;
+        }
+
+        _lastTrimAt = _clock.GetTimestamp();
+        try
+        {
+            var trimmed = await _silo.Store.TrimAsync(PartitionId, _committed, _silo.Time.GetUtcNow() - _options.Retention, stopping);
+            if (trimmed > 0)
+            {
+                _silo.Log.InboxTrimmed(trimmed, PartitionId, _options.Retention);
+            }
+        }
+        catch (Exception exception) when (!stopping.IsCancellationRequested)
+        {
+            _silo.Log.InboxTrimFailed(exception, PartitionId);
+        }
     }
 
     private async Task CommitAsync(CancellationToken cancellationToken)
