@@ -18,6 +18,18 @@ public sealed class SiloProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unreachable_postgres_server_is_one_line_naming_the_connection_string()
+    {
+        var (exitCode, errors) = await RunSiloAsync(
+            "--Storage:DataDirectory", _dataDirectory, "--Storage:Provider", "PostgreSql", "--Storage:ConnectionString", "Host=127.0.0.1;Port=1;Timeout=2;Username=ops");
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(errors);
+        Assert.Contains("could not be read from PostgreSQL", line, StringComparison.Ordinal);
+        Assert.Contains("check Storage:ConnectionString", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unwritable_data_directory_is_one_line_naming_the_directory()
     {
         var file = Path.Combine(_dataDirectory, "not-a-directory");

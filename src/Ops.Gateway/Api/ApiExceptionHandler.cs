@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Ops.Catalog;
 
 namespace Ops.Gateway.Api;
 
 /// <summary>
-/// Maps domain failures to RFC 7807 problems: an unknown entity 404, a state that forbids the action 409,
-/// invalid input 400 naming the field (the exception's parameter name) in <c>errors</c>.
+/// Maps domain failures to RFC 7807 problems: an unknown entity 404, a state that forbids the action 409, a catalog
+/// change that lost every save race to other silos 409 (with <c>Retry-After</c>), invalid input 400 naming the field
+/// (the exception's parameter name) in <c>errors</c>.
 /// </summary>
 public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -15,6 +17,11 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
         ProblemDetails problem;
         switch (exception)
         {
+            case CatalogChangeConflictException:
+                // Other silos kept saving catalog changes first: nothing was applied, and a retry is expected to land.
+                httpContext.Response.Headers.RetryAfter = "1";
+                problem = new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "The catalog was changed concurrently; retry", Detail = exception.Message };
+                break;
             case KeyNotFoundException:
                 problem = new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = exception.Message };
                 break;

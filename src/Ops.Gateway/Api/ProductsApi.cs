@@ -63,7 +63,7 @@ public static class ProductsApi
     private static async Task<Results<Ok<ProductSpec>, ValidationProblem, NotFound>> TransferAsync(string name, TransferRequest body, HttpContext context, CatalogService catalog)
     {
         var actor = Actors.Require(body, context);
-        if (!catalog.Current.Products.TryGetValue(name, out var spec))
+        if (!catalog.Current.Products.ContainsKey(name))
         {
             return TypedResults.NotFound();
         }
@@ -74,19 +74,20 @@ public static class ProductsApi
             throw new ArgumentException($"to: '{to}' is not a builder in the catalog.", "to");
         }
 
-        var errors = await catalog.UpsertAsync(spec with { Owner = to, DeclaredAt = ChangedBy(actor) });
+        // Applied to the product as saved, not as read above: a change another silo saved meanwhile is kept.
+        var errors = await catalog.UpdateProductAsync(name, product => product with { Owner = to, DeclaredAt = ChangedBy(actor) });
         return errors.Count > 0 ? CatalogProblem(errors) : TypedResults.Ok(catalog.Current.Products[name]);
     }
 
     private static async Task<Results<Ok<ProductSpec>, ValidationProblem, NotFound>> RetireAsync(string name, HumanAction? body, HttpContext context, CatalogService catalog)
     {
         var actor = Actors.Require(body, context);
-        if (!catalog.Current.Products.TryGetValue(name, out var spec))
+        if (!catalog.Current.Products.ContainsKey(name))
         {
             return TypedResults.NotFound();
         }
 
-        var errors = await catalog.UpsertAsync(spec with { Lifecycle = Lifecycle.Retired, DeclaredAt = ChangedBy(actor) });
+        var errors = await catalog.UpdateProductAsync(name, product => product with { Lifecycle = Lifecycle.Retired, DeclaredAt = ChangedBy(actor) });
         return errors.Count > 0 ? CatalogProblem(errors) : TypedResults.Ok(catalog.Current.Products[name]);
     }
 

@@ -18,6 +18,7 @@ using Ops.Runtime.AdoNet;
 using Ops.Runtime.Catalog;
 using Ops.Runtime.Hosting;
 using Ops.Runtime.Storage;
+using Ops.Silo.Catalog;
 using Ops.Silo.Samples;
 using Ops.Telemetry;
 
@@ -45,13 +46,29 @@ public static class SiloApp
 
         var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         var databasePath = SiloConfiguration.PrepareDataDirectory(storage, configDirectory);
+        var connectionString = storage.Provider == StorageProvider.PostgreSql ? SiloConfiguration.RequireConnectionString(storage) : null;
+
+        // The catalog (silo-config/catalog, silo-config/runbooks, plus API changes) is loaded first when the host
+        // starts, before the runtime (hosted services start in registration order): an invalid file stops the silo with
+        // every error (file:line:column: field: message). API changes are kept beside the SQLite database for a single
+        // silo, in the shared database for a cluster, where every silo polls for the changes the others save.
+        var allowedCommands = builder.Configuration.GetSection("Remediation:Commands").GetChildren().Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+        var catalog = new CatalogService(configDirectory, CatalogOverlayStoreFor(builder.Configuration, connectionString, databasePath), allowedCommands);
+        builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton<ICatalogView>(catalog);
+        builder.Services.AddHostedService<CatalogInitialization>();
+        if (connectionString is not null)
+        {
+            builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+            builder.Services.AddHostedService<CatalogOverlaySync>();
+        }
+
         builder.Services.AddOpsRuntime(runtime =>
         {
             runtime.AddGrains(typeof(SampleCounterGrain).Assembly);
             runtime.AddGrains(typeof(ProductGrain).Assembly);
-            if (storage.Provider == StorageProvider.PostgreSql)
+            if (connectionString is not null)
             {
-                var connectionString = SiloConfiguration.RequireConnectionString(storage);
                 runtime.UsePostgreSql(o => o.ConnectionString = connectionString);
             }
             else
@@ -69,13 +86,6 @@ public static class SiloApp
             }
         });
 
-        // The catalog (silo-config/catalog, silo-config/runbooks, plus API changes) is loaded before anything starts:
-        // an invalid file stops the silo with every error (file:line:column: field: message).
-        var allowedCommands = builder.Configuration.GetSection("Remediation:Commands").GetChildren().Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
-        var catalog = new CatalogService(configDirectory, new FileCatalogOverlayStore(Path.GetDirectoryName(databasePath)!), allowedCommands);
-        catalog.InitializeAsync().GetAwaiter().GetResult();
-        builder.Services.AddSingleton(catalog);
-        builder.Services.AddSingleton<ICatalogView>(catalog);
         builder.Services.AddOpsGrains(builder.Configuration);
         builder.Services.AddOpsIngest(builder.Configuration);
         builder.AddOpsTelemetry();
@@ -139,6 +149,18 @@ public static class SiloApp
         app.MapSampleApiV1();
         app.MapSampleTargetsApiV1();
         return app;
+    }
+
+    /// <summary>Where API changes to the catalog are kept: the cluster's database on PostgreSQL, else a file beside ops.db.</summary>
+    private static ICatalogOverlayStore CatalogOverlayStoreFor(IConfiguration configuration, string? connectionString, string databasePath)
+    {
+        if (connectionString is null)
+        {
+            return new FileCatalogOverlayStore(Path.GetDirectoryName(databasePath)!);
+        }
+
+        var silo = configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new SiloOptions();
+        return new PostgreSqlCatalogOverlayStore(connectionString, silo.ClusterId, silo.SiloName);
     }
 
     /// <summary>One line saying why the silo could not start and what to change.</summary>
