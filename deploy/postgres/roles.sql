@@ -5,7 +5,8 @@
 --
 -- Optional variables: -v ops_role=ops_silo -v ops_database=ops (the defaults). The silos then connect with
 --   Host=...;Username=ops_silo;Password=...;Database=ops;Maximum Pool Size=50
--- and create and migrate their tables (rt_*) themselves at start-up, under an advisory lock.
+-- and create and migrate their tables (the runtime's rt_*, and ops_catalog_overlay for catalog changes made
+-- through the API) themselves at start-up, under advisory locks.
 \set ON_ERROR_STOP on
 
 \if :{?ops_role}
