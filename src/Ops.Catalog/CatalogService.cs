@@ -11,14 +11,15 @@ namespace Ops.Catalog;
 /// <remarks>
 /// The overlay store may be shared by several silos (a cluster on one database). A change is saved only over the
 /// version it was applied to; when another silo saved first, the change is applied again over that silo's overlay,
-/// validated again and saved again (up to <see cref="MaxSaveAttempts"/> times), so concurrent changes of different
+/// validated again and saved again (up to <see cref="MaxSaveAttempts"/> times, after a short random pause that
+/// grows with each lost race so that two busy silos stop colliding), so concurrent changes of different
 /// entities all survive and a change of the same entity replaces it whole (last writer wins). Changes saved by other
 /// silos reach this one through <see cref="RefreshOverlayAsync"/>, which the host calls on an interval.
 /// </remarks>
 public sealed class CatalogService : ICatalogView
 {
     /// <summary>How many times a change is applied and saved before it gives up with <see cref="CatalogChangeConflictException"/>.</summary>
-    public const int MaxSaveAttempts = 5;
+    public const int MaxSaveAttempts = 10;
 
     private readonly ICatalogOverlayStore _overlayStore;
     private readonly IReadOnlySet<string>? _allowedCommands;
@@ -251,7 +252,9 @@ public sealed class CatalogService : ICatalogView
                 }
 
                 // Another silo saved first: publish its overlay (this silo should show it whatever becomes of this
-                // change), then apply the change again over it.
+                // change), then apply the change again over it after a random pause (5-25 ms per lost race), so a
+                // silo saving a stream of changes does not win every race against this one.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25) * attempt), cancellationToken);
                 Adopt(await _overlayStore.LoadAsync(cancellationToken), files);
             }
         }

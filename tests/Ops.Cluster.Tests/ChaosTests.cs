@@ -94,7 +94,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
         // Every committed version of a counter holds the value of that many increments: no increment was applied
         // twice or skipped between two writes, whichever silo wrote it.
-        foreach (var (key, (version, payload)) in await WriteHistory.LastWritesAsync(connectionString, clusterId))
+        foreach (var (key, (version, payload)) in await WriteHistory.LastWritesAsync(connectionString, clusterId, "counter"))
         {
             Assert.Equal(version, System.Text.Json.JsonDocument.Parse(payload!).RootElement.GetProperty("value").GetInt64());
             Assert.Equal(version, await gateway.GetGrain<ICounterGrain>(key).Get());

@@ -8,12 +8,15 @@ namespace Ops.Cluster.Tests;
 /// only. A trigger row is written in the same transaction as the change it records, so the history holds exactly
 /// the committed writes, in commit order per row. The checks are the runtime's invariants as the database saw them:
 /// <list type="bullet">
-/// <item>each grain state's versions are 1..n, each committed once (no lost update, no duplicate version);</item>
+/// <item>each grain state's versions are 1..n, each committed once (what the conditional update enforces; checked so
+/// that a change to the store's statements cannot silently break it);</item>
 /// <item>the epochs that wrote a state never go backwards (no zombie write after a newer owner wrote);</item>
 /// <item>every write carried an epoch the partition really had (fenced by a lease, never invented);</item>
 /// <item>each epoch of a partition belonged to one silo only (no two owners under one epoch).</item>
 /// </list>
-/// The tables and triggers stay installed in the shared test database; other clusters' writes are not recorded.
+/// The checks that catch the runtime's own mistakes are the epoch ones here and, in the chaos test, the request ids
+/// and counter values of the committed versions. The tables and triggers stay installed in the shared test
+/// database (installed once: replacing a trigger locks the table); other clusters' writes are not recorded.
 /// </summary>
 internal static class WriteHistory
 {
@@ -64,6 +67,14 @@ internal static class WriteHistory
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
+        await using (var installed = new NpgsqlCommand("SELECT count(*) FROM pg_trigger WHERE tgname IN ('test_state_history', 'test_lease_history')", connection))
+        {
+            if (Convert.ToInt64(await installed.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) == 2)
+            {
+                return;
+            }
+        }
+
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var command = new NpgsqlCommand(Install, connection, transaction))
         {
@@ -122,16 +133,17 @@ internal static class WriteHistory
         return (violations, writes, leases);
     }
 
-    /// <summary>The last committed version of each grain state's payload, by grain key.</summary>
-    public static async Task<Dictionary<string, (long Version, string? Payload)>> LastWritesAsync(string connectionString, string clusterId)
+    /// <summary>The last committed version and payload of each grain's state <paramref name="stateName"/>, by grain key.</summary>
+    public static async Task<Dictionary<string, (long Version, string? Payload)>> LastWritesAsync(string connectionString, string clusterId, string stateName)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
-            SELECT DISTINCT ON (grain_key) grain_key, version, payload::text
-              FROM test_state_history WHERE cluster_id = @cluster ORDER BY grain_key, version DESC
+            SELECT DISTINCT ON (grain_type, grain_key) grain_key, version, payload::text
+              FROM test_state_history WHERE cluster_id = @cluster AND state_name = @state ORDER BY grain_type, grain_key, version DESC
             """, connection);
         command.Parameters.AddWithValue("cluster", clusterId);
+        command.Parameters.AddWithValue("state", stateName);
         var result = new Dictionary<string, (long, string?)>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())

@@ -333,9 +333,11 @@ public abstract class StoreContractTests : IAsyncLifetime
         await WriteAsync(new ParkInboxRecordOperation(grain, 2, "k", new byte[] { 2 }, old, 10, "boom"), new AdvanceInboxCursorOperation(grain, 2));
         await WriteAsync(new CommitInboxOffsetOperation(5));
 
-        var deleted = await Store.TrimAsync(0, 5, DateTimeOffset.UtcNow.AddDays(-1), CancellationToken.None);
+        var first = await Store.TrimAsync(0, 5, DateTimeOffset.UtcNow.AddDays(-1), 3, CancellationToken.None);
+        Assert.Equal([4L, 5L, 6L], (await Store.ReadAsync(0, 1, 10, CancellationToken.None)).Select(e => e.Offset));
+        var deleted = first + await Store.TrimAsync(0, 5, DateTimeOffset.UtcNow.AddDays(-1), 3, CancellationToken.None);
 
-        Assert.Equal(4, deleted);
+        Assert.Equal((3, 4), (first, deleted));
         Assert.Equal([5L, 6L], (await Store.ReadAsync(0, 1, 10, CancellationToken.None)).Select(e => e.Offset));
         Assert.Equal(new InboxPosition(6, 5), await Store.ReadPositionAsync(0, CancellationToken.None));
         var parked = Assert.Single(await Store.ReadParkedAsync(10, CancellationToken.None));
@@ -351,7 +353,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         await Store.AppendAsync(SiloA, [new PartitionLease(0, Epoch)], Enumerable.Range(1, 3).Select(i => new InboxEntry(0, i, grain, "k", new byte[] { 1 }, old)).ToList(), CancellationToken.None);
         await WriteAsync(new CommitInboxOffsetOperation(3));
 
-        await Store.TrimAsync(0, 3, DateTimeOffset.UtcNow, CancellationToken.None);
+        await Store.TrimAsync(0, 3, DateTimeOffset.UtcNow, 1000, CancellationToken.None);
 
         Assert.Equal(new InboxPosition(3, 3), await Store.ReadPositionAsync(0, CancellationToken.None));
     }

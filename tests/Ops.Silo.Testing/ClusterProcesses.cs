@@ -94,7 +94,7 @@ public sealed class ClusterProcesses : IAsyncDisposable
         "--Storage:Provider", "PostgreSql", "--Storage:ConnectionString", ConnectionString,
         "--Silo:ClusterId", ClusterId, "--Silo:SiloName", $"silo-{index}",
         "--Silo:PartitionCount", Partitions.ToString(CultureInfo.InvariantCulture),
-        "--Silo:SiloPort", SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+        "--Silo:SiloPort", "0", // any free port: the bound one is what the membership row advertises
         "--Leases:Ttl", "00:00:03", "--Leases:RenewInterval", "00:00:00.300", "--Leases:SafetyMargin", "00:00:00.800",
         "--Leases:AcquireInterval", "00:00:00.200",
         "--Cluster:RebalanceInterval", "00:00:00.200", "--Cluster:MapRefreshInterval", "00:00:00.250",

@@ -45,22 +45,41 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Starts the silo over <paramref name="siloConfig"/> and <paramref name="dataDirectory"/>; waits until it is ready.</summary>
     public static async Task<SiloProcess> StartAsync(string siloConfig, string dataDirectory, params string[] extraArgs)
     {
-        var port = FreePort();
-        var silo = new SiloProcess(Process.Start(StartInfo(siloConfig, dataDirectory, port, extraArgs))!, port);
+        for (var attempt = 1; ; attempt++)
+        {
+            // A port free when asked can be taken by another process before the silo binds it (tests start silos in
+            // parallel): a start refused with "address already in use" is tried again on another port.
+            var port = FreePort();
+            var silo = new SiloProcess(Process.Start(StartInfo(siloConfig, dataDirectory, port, extraArgs))!, port);
+            try
+            {
+                await silo.WaitUntilReadyAsync();
+                return silo;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && silo.Output.Contains("address already in use", StringComparison.Ordinal))
+            {
+                await silo.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
-            if (silo._process.HasExited)
+            if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The silo exited with {silo._process.ExitCode}: {silo.Output}");
+                await _process.WaitForExitAsync(); // the output is complete once the process has exited
+                throw new InvalidOperationException($"The silo exited with {_process.ExitCode}: {Output}");
             }
 
             try
             {
-                using var ready = await silo.Client.GetAsync("/health/ready");
+                using var ready = await Client.GetAsync("/health/ready");
                 if (ready.IsSuccessStatusCode)
                 {
-                    return silo;
+                    return;
                 }
             }
             catch (HttpRequestException)
@@ -69,8 +88,8 @@ public sealed class SiloProcess : IAsyncDisposable
 
             if (DateTime.UtcNow > deadline)
             {
-                await silo.DisposeAsync();
-                throw new TimeoutException($"The silo did not become ready: {silo.Output}");
+                await DisposeAsync();
+                throw new TimeoutException($"The silo did not become ready: {Output}");
             }
 
             await Task.Delay(100);

@@ -519,10 +519,22 @@ internal sealed partial class PostgreSqlRuntimeStore : IRuntimeStore, IAsyncDisp
         return parked;
     }
 
-    public async Task<int> TrimAsync(int partitionId, long upToOffset, DateTimeOffset storedBefore, CancellationToken cancellationToken)
+    public async Task<int> TrimAsync(int partitionId, long upToOffset, DateTimeOffset storedBefore, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, "DELETE FROM rt_inbox WHERE cluster_id = $1 AND partition_id = $2 AND inbox_offset <= $3 AND enqueued_at < $4", _clusterId, partitionId, upToOffset, storedBefore.UtcDateTime);
+        await using var command = Command(
+            connection,
+            """
+            DELETE FROM rt_inbox WHERE cluster_id = $1 AND partition_id = $2 AND inbox_offset IN (
+              SELECT inbox_offset FROM rt_inbox
+               WHERE cluster_id = $1 AND partition_id = $2 AND inbox_offset <= $3 AND enqueued_at < $4
+               ORDER BY inbox_offset LIMIT $5)
+            """,
+            _clusterId,
+            partitionId,
+            upToOffset,
+            storedBefore.UtcDateTime,
+            limit);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

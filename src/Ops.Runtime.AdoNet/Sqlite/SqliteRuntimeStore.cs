@@ -390,14 +390,20 @@ internal sealed partial class SqliteRuntimeStore : IRuntimeStore, IAsyncDisposab
         return parked;
     }
 
-    public Task<int> TrimAsync(int partitionId, long upToOffset, DateTimeOffset storedBefore, CancellationToken cancellationToken) =>
+    public Task<int> TrimAsync(int partitionId, long upToOffset, DateTimeOffset storedBefore, int limit, CancellationToken cancellationToken) =>
         WriteAsync(
             s => s.Execute(
-                "DELETE FROM rt_inbox WHERE cluster_id = $c AND partition_id = $p AND inbox_offset <= $o AND enqueued_at < $before",
+                """
+                DELETE FROM rt_inbox WHERE cluster_id = $c AND partition_id = $p AND inbox_offset IN (
+                  SELECT inbox_offset FROM rt_inbox
+                   WHERE cluster_id = $c AND partition_id = $p AND inbox_offset <= $o AND enqueued_at < $before
+                   ORDER BY inbox_offset LIMIT $limit)
+                """,
                 ("$c", _clusterId),
                 ("$p", partitionId),
                 ("$o", upToOffset),
-                ("$before", storedBefore.ToUnixTimeMilliseconds())),
+                ("$before", storedBefore.ToUnixTimeMilliseconds()),
+                ("$limit", limit)),
             cancellationToken);
 
     public async ValueTask DisposeAsync()

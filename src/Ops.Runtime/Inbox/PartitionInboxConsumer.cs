@@ -25,6 +25,7 @@ internal sealed class PartitionInboxConsumer
     private readonly Dictionary<GrainId, Queue<InboxEntry>> _waitingByGrain = [];
     private readonly SortedSet<long> _completedAbove = [];
     private readonly Dictionary<long, int> _attempts = [];
+    private readonly Dictionary<long, int> _deferrals = [];
     private long _nextRead;
     private long _highWater;
     private long _lowWater;
@@ -226,6 +227,7 @@ internal sealed class PartitionInboxConsumer
                         _waitingByGrain.Clear();
                         _completedAbove.Clear();
                         _attempts.Clear();
+                        _deferrals.Clear();
                         _inFlight = 0;
                     }
 
@@ -309,16 +311,19 @@ internal sealed class PartitionInboxConsumer
             // the silo is not accepting messages yet, or the partition is being handed off. If the partition is lost
             // or handed off, this consumer is stopped and the next owner redelivers; otherwise the record must be
             // tried again, or its grain's later records would wait behind it forever. No turn ran, so the refusal
-            // does not count towards parking. (The same exceptions thrown by the handler itself, e.g. a message it
-            // sent whose owner died mid-append, are ordinary failures below: retried with back-off, then parked.)
+            // does not count towards parking, but it backs off like a failure (a partition can stay unserved for a
+            // while, e.g. while the database is down). (The same exceptions thrown by the handler itself, e.g. a
+            // message it sent whose owner died mid-append, are ordinary failures below: retried, then parked.)
+            int deferrals;
             lock (_lock)
             {
                 attempts = _attempts.GetValueOrDefault(entry.Offset);
                 _attempts[entry.Offset] = Math.Max(0, attempts - 1);
+                deferrals = _deferrals[entry.Offset] = _deferrals.GetValueOrDefault(entry.Offset) + 1;
             }
 
             _silo.Log.InboxDeliveryDeferred(entry.Recipient, PartitionId, entry.Offset, failure.Message);
-            RetryLater(entry, _options.RetryBackoff);
+            RetryLater(entry, generation, Backoff(deferrals));
             return;
         }
 
@@ -329,19 +334,22 @@ internal sealed class PartitionInboxConsumer
 
         if (attempts >= _options.MaxDeliveryAttempts)
         {
-            _ = ParkAsync(entry, attempts, failure);
+            _ = ParkAsync(entry, generation, attempts, failure);
             return;
         }
 
         _silo.Log.InboxDeliveryFailed(failure, entry.Recipient, PartitionId, entry.Offset, attempts);
-        var backoff = TimeSpan.FromTicks(Math.Min(_options.RetryBackoff.Ticks * (1L << Math.Min(attempts - 1, 16)), _options.MaxRetryBackoff.Ticks));
-        RetryLater(entry, backoff);
+        RetryLater(entry, generation, Backoff(attempts));
     }
 
-    private void RetryLater(InboxEntry entry, TimeSpan backoff)
+    /// <summary>RetryBackoff doubling with each try (<paramref name="tries"/> ≥ 1), at most MaxRetryBackoff.</summary>
+    private TimeSpan Backoff(int tries) =>
+        TimeSpan.FromTicks(Math.Min(_options.RetryBackoff.Ticks * (1L << Math.Clamp(tries - 1, 0, 16)), _options.MaxRetryBackoff.Ticks));
+
+    /// <summary>Delivers <paramref name="entry"/> again after the back-off (jittered), unless the run it belonged to has ended.</summary>
+    private void RetryLater(InboxEntry entry, int generation, TimeSpan backoff)
     {
         backoff += TimeSpan.FromTicks((long)(backoff.Ticks * 0.2 * Random.Shared.NextDouble()));
-        var generation = Volatile.Read(ref _generation);
         _ = Task.Delay(backoff, _clock, _stop.Token).ContinueWith(
             _ =>
             {
@@ -355,7 +363,7 @@ internal sealed class PartitionInboxConsumer
             TaskScheduler.Default);
     }
 
-    private async Task ParkAsync(InboxEntry entry, int attempts, Exception failure)
+    private async Task ParkAsync(InboxEntry entry, int generation, int attempts, Exception failure)
     {
         try
         {
@@ -374,7 +382,10 @@ internal sealed class PartitionInboxConsumer
                 activation.InboxCursor = null;
             }
 
-            Complete(entry);
+            if (!_stop.IsCancellationRequested && generation == Volatile.Read(ref _generation))
+            {
+                Complete(entry);
+            }
         }
         catch (Exception exception)
         {
@@ -388,6 +399,7 @@ internal sealed class PartitionInboxConsumer
         lock (_lock)
         {
             _attempts.Remove(entry.Offset);
+            _deferrals.Remove(entry.Offset);
             _inFlight--;
             if (entry.Offset == _lowWater + 1)
             {
@@ -447,7 +459,21 @@ internal sealed class PartitionInboxConsumer
         _lastTrimAt = _clock.GetTimestamp();
         try
         {
-            var trimmed = await _silo.Store.TrimAsync(PartitionId, _committed, _silo.Time.GetUtcNow() - _options.Retention, stopping);
+            // In short batches, so a first trim of a long history does not hold the partition's delivery (or, on
+            // SQLite, the single writer) for long; what is left waits for the next interval.
+            const int batch = 2000;
+            var before = _silo.Time.GetUtcNow() - _options.Retention;
+            var trimmed = 0;
+            for (var round = 0; round < 10 && !stopping.IsCancellationRequested; round++)
+            {
+                var deleted = await _silo.Store.TrimAsync(PartitionId, _committed, before, batch, stopping);
+                trimmed += deleted;
+                if (deleted < batch)
+                {
+                    break;
+                }
+            }
+
             if (trimmed > 0)
             {
                 _silo.Log.InboxTrimmed(trimmed, PartitionId, _options.Retention);

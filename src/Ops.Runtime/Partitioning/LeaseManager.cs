@@ -110,7 +110,7 @@ internal sealed class LeaseManager
                 var plan = await RebalanceOnceAsync(allowHandoff: false, cancellationToken);
                 if (HeldCount() >= plan.Low)
                 {
-                    return;
+                    break;
                 }
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
@@ -120,7 +120,7 @@ internal sealed class LeaseManager
 
             if (_clock.GetElapsedTime(started) >= _cluster.JoinTimeout)
             {
-                return;
+                break;
             }
 
             await Task.Delay(_options.AcquireInterval < _options.RenewInterval ? _options.AcquireInterval : _options.RenewInterval, _clock, cancellationToken);
@@ -133,6 +133,12 @@ internal sealed class LeaseManager
                 await RenewAsync(cancellationToken);
                 await HeartbeatAsync(cancellationToken);
             }
+        }
+
+        // The renewal loop's first round comes a RenewInterval from now: renew first if the join's last one is old.
+        if (_clock.GetElapsedTime(renewed) >= _options.RenewInterval / 2)
+        {
+            await RenewAsync(cancellationToken);
         }
     }
 

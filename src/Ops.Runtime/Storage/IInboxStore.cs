@@ -28,9 +28,11 @@ public interface IInboxStore
 
     /// <summary>
     /// Deletes records of the partition with offset ≤ <paramref name="upToOffset"/> (callers pass at most the
-    /// committed offset) that were stored before <paramref name="storedBefore"/>. Returns the number deleted.
+    /// committed offset) that were stored before <paramref name="storedBefore"/>, the lowest offsets first and at most
+    /// <paramref name="limit"/> of them (a short transaction; call again while it returns <paramref name="limit"/>).
+    /// Returns the number deleted.
     /// </summary>
-    Task<int> TrimAsync(int partitionId, long upToOffset, DateTimeOffset storedBefore, CancellationToken cancellationToken);
+    Task<int> TrimAsync(int partitionId, long upToOffset, DateTimeOffset storedBefore, int limit, CancellationToken cancellationToken);
 }
 
 /// <summary>An inbox record as stored.</summary>
