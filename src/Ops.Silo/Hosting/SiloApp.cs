@@ -195,7 +195,11 @@ public static class SiloApp
     }
 }
 
-/// <summary>Maps runtime failures to RFC 7807 problems: retryable unavailability 503, deadlines 504, bad input 400.</summary>
+/// <summary>
+/// Maps runtime failures to RFC 7807 problems: retryable unavailability 503 (a partition or silo not serving, or the
+/// database not reachable for a moment: a transient <see cref="System.Data.Common.DbException"/>), deadlines 504, bad
+/// input 400.
+/// </summary>
 internal sealed class RuntimeExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -203,6 +207,7 @@ internal sealed class RuntimeExceptionHandler(IProblemDetailsService problems) :
         var (status, title) = exception switch
         {
             PartitionUnavailableException or SiloUnavailableException => (StatusCodes.Status503ServiceUnavailable, "The grain is not available right now; retry"),
+            System.Data.Common.DbException { IsTransient: true } => (StatusCodes.Status503ServiceUnavailable, "The database is not reachable right now; retry"),
             TimeoutException => (StatusCodes.Status504GatewayTimeout, "The call did not complete before its deadline"),
             ArgumentException or FormatException => (StatusCodes.Status400BadRequest, "The request is invalid"),
             _ => (0, string.Empty),
