@@ -6,8 +6,8 @@ namespace Ops.Grains.Notifications;
 
 /// <summary>
 /// The generic webhook document: <c>type</c> = <c>ops.page</c>, <c>idempotencyKey</c>, then every field of the
-/// <see cref="PageNotice"/> in camelCase (enums as names, times as ISO 8601, null fields left out). Values are data,
-/// not markup: the receiver decides how to show them.
+/// <see cref="PageNotice"/> in camelCase (enums as the API writes them, kebab-case: <c>sev1</c>, <c>cross-product</c>;
+/// times as ISO 8601; null fields left out). Values are data, not markup: the receiver decides how to show them.
 /// </summary>
 internal static class WebhookPayload
 {
@@ -16,6 +16,7 @@ internal static class WebhookPayload
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
     public static JsonObject Create(PageNotice notice, string idempotencyKey)

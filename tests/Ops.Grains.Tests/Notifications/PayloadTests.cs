@@ -48,8 +48,8 @@ public sealed class PayloadTests : IAsyncLifetime
         Assert.Equal("ops.page", (string?)json["type"]);
         Assert.Equal("page-1", (string?)json["idempotencyKey"]);
         Assert.Equal("inc-1", (string?)json["incidentId"]);
-        Assert.Equal("Sev1", (string?)json["severity"]);
-        Assert.Equal("CrossProduct", (string?)json["blastRadius"]);
+        Assert.Equal("sev1", (string?)json["severity"]);
+        Assert.Equal("cross-product", (string?)json["blastRadius"]);
         Assert.Equal("payments-team", (string?)json["recipient"]);
         Assert.Equal(["checkout", "payments"], json["products"]!.AsArray().Select(p => (string?)p));
         Assert.Equal(Hostile, (string?)json["labels"]!["pod"]);
