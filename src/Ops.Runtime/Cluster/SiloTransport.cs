@@ -372,7 +372,7 @@ internal sealed class SiloTransport : IAsyncDisposable
         activity?.SetTag("rt.grain", target.ToString());
 
         var partition = _silo.Partitions.GetPartition(target);
-        if (!grainInterface.GrainClass.IsStatelessWorker && !ServesNow(partition, out var notServing))
+        if (!grainInterface.GrainClass.IsStatelessWorker && !_silo.Serves(partition, out var notServing))
         {
             await WriteNotServingAsync(context, partition, notServing);
             return;
@@ -445,7 +445,7 @@ internal sealed class SiloTransport : IAsyncDisposable
 
         foreach (var partition in records.Select(r => _silo.Partitions.GetPartition(r.Recipient)).Distinct())
         {
-            if (!ServesNow(partition, out var reason))
+            if (!_silo.Serves(partition, out var reason))
             {
                 await WriteNotServingAsync(context, partition, reason);
                 return;
@@ -458,17 +458,6 @@ internal sealed class SiloTransport : IAsyncDisposable
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         await context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(receipts.Select(r => r is { } receipt ? new[] { receipt.PartitionId, receipt.Offset } : null).ToArray()));
-    }
-
-    private bool ServesNow(int partition, out string reason)
-    {
-        if (_silo.Status is not (SiloLifecycleStatus.Active or SiloLifecycleStatus.Starting))
-        {
-            reason = $"the silo is {_silo.Status}";
-            return false;
-        }
-
-        return _silo.Partitions.TryGetServingEpoch(partition, out _, out reason);
     }
 
     private Task WriteNotServingAsync(HttpContext context, int partition, string reason)

@@ -108,13 +108,11 @@ internal sealed class InboxService : IInbox, IPartitionListener
             foreach (var index in pending)
             {
                 var partition = partitions[index];
-                var serving = _silo.Partitions.TryGetServingEpoch(partition, out _, out var reason);
-                var up = _silo.Status is SiloLifecycleStatus.Active or SiloLifecycleStatus.Starting;
-                if (up && serving)
+                if (_silo.Serves(partition, out var reason))
                 {
                     local.Add(index);
                 }
-                else if (_silo.Partitions.Get(partition).Status == PartitionStatus.Owned && up && !_silo.Leases.DrainingAll)
+                else if (_silo.HoldsUnserved(partition))
                 {
                     // Held here but self-fenced: nobody else can store it before the lease expires.
                     throw new PartitionUnavailableException(partition, reason);
