@@ -155,6 +155,28 @@ internal sealed class Silo : IAsyncDisposable
 
     public SiloLifecycleStatus Status => _status;
 
+    /// <summary>Starting or active: the silo admits work for the partitions it serves.</summary>
+    public bool IsUp => _status is SiloLifecycleStatus.Starting or SiloLifecycleStatus.Active;
+
+    /// <summary>Whether this silo may admit work for <paramref name="partitionId"/> now (it is up and serves the partition); otherwise why not.</summary>
+    public bool Serves(int partitionId, out string reason)
+    {
+        if (!IsUp)
+        {
+            reason = $"the silo is {_status}";
+            return false;
+        }
+
+        return Partitions.TryGetServingEpoch(partitionId, out _, out reason);
+    }
+
+    /// <summary>
+    /// For a partition this silo does not <see cref="Serves"/>: whether it still holds it, up and not draining, so it
+    /// is self-fenced (its lease renewal came late) and nobody else can serve it before the lease expires.
+    /// </summary>
+    public bool HoldsUnserved(int partitionId) =>
+        IsUp && !Leases.DrainingAll && Partitions.Get(partitionId).Status == PartitionStatus.Owned;
+
     /// <summary>Whether messages are delivered at all (false once stopped or killed).</summary>
     public bool IsAcceptingMessages => _status is SiloLifecycleStatus.Starting or SiloLifecycleStatus.Active or SiloLifecycleStatus.Stopping;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using Ops.Runtime.Cluster;
+using Ops.Runtime.Diagnostics;
 
 namespace Ops.Cluster.Tests;
 
@@ -66,7 +66,7 @@ public sealed class RoutingTests
         var activities = new ConcurrentBag<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name is RuntimeTelemetry.SourceName or "Ops.Cluster.Tests",
+            ShouldListenTo = source => source.Name is TelemetryNames.Runtime or "Ops.Cluster.Tests",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activities.Add,
         };

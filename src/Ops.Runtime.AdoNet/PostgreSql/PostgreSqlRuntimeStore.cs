@@ -142,8 +142,13 @@ internal sealed partial class PostgreSqlRuntimeStore : IRuntimeStore, IAsyncDisp
     public async Task<IReadOnlyList<SiloRecord>> ReadSilosAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, "SELECT silo_id, silo_name, host, silo_port, gateway_port, process_id, status, started_at, heartbeat_at FROM rt_silo WHERE cluster_id = $1 ORDER BY started_at", _clusterId);
+        await using var command = Command(connection, PostgreSqlSql.SelectSilos, _clusterId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadSilosAsync(reader, cancellationToken);
+    }
+
+    private static async Task<List<SiloRecord>> ReadSilosAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
         var silos = new List<SiloRecord>();
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -155,31 +160,32 @@ internal sealed partial class PostgreSqlRuntimeStore : IRuntimeStore, IAsyncDisp
         return silos;
     }
 
-    public async Task<ClusterSnapshot> ReadSnapshotAsync(CancellationToken cancellationToken)
+    private static async Task<List<PartitionRecord>> ReadPartitionsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(BatchCommand("SELECT now()"));
-        batch.BatchCommands.Add(BatchCommand("SELECT silo_id, silo_name, host, silo_port, gateway_port, process_id, status, started_at, heartbeat_at FROM rt_silo WHERE cluster_id = $1 ORDER BY started_at", _clusterId));
-        batch.BatchCommands.Add(BatchCommand("SELECT partition_id, owner_silo, epoch, (extract(epoch FROM lease_expires_at - now()) * 1000)::bigint FROM rt_partition WHERE cluster_id = $1 ORDER BY partition_id", _clusterId));
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var now = reader.GetFieldValue<DateTimeOffset>(0);
-        await reader.NextResultAsync(cancellationToken);
-        var silos = new List<SiloRecord>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            silos.Add(new SiloRecord(
-                reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5),
-                (SiloStatus)reader.GetInt16(6), reader.GetFieldValue<DateTimeOffset>(7), reader.GetFieldValue<DateTimeOffset>(8)));
-        }
-
-        await reader.NextResultAsync(cancellationToken);
         var partitions = new List<PartitionRecord>();
         while (await reader.ReadAsync(cancellationToken))
         {
             partitions.Add(new PartitionRecord(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.GetInt64(2), TimeSpan.FromMilliseconds(reader.GetInt64(3))));
         }
+
+        return partitions;
+    }
+
+    public async Task<ClusterSnapshot> ReadSnapshotAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(BatchCommand("SELECT now()"));
+        batch.BatchCommands.Add(BatchCommand(PostgreSqlSql.SelectSilos, _clusterId));
+        batch.BatchCommands.Add(BatchCommand(PostgreSqlSql.SelectPartitions, _clusterId));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var now = reader.GetFieldValue<DateTimeOffset>(0);
+        await reader.NextResultAsync(cancellationToken);
+        var silos = await ReadSilosAsync(reader, cancellationToken);
+
+        await reader.NextResultAsync(cancellationToken);
+        var partitions = await ReadPartitionsAsync(reader, cancellationToken);
 
         return new ClusterSnapshot(now, silos, partitions);
     }
@@ -255,15 +261,9 @@ internal sealed partial class PostgreSqlRuntimeStore : IRuntimeStore, IAsyncDisp
     public async Task<IReadOnlyList<PartitionRecord>> ReadPartitionsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, "SELECT partition_id, owner_silo, epoch, (extract(epoch FROM lease_expires_at - now()) * 1000)::bigint FROM rt_partition WHERE cluster_id = $1 ORDER BY partition_id", _clusterId);
+        await using var command = Command(connection, PostgreSqlSql.SelectPartitions, _clusterId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var partitions = new List<PartitionRecord>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            partitions.Add(new PartitionRecord(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.GetInt64(2), TimeSpan.FromMilliseconds(reader.GetInt64(3))));
-        }
-
-        return partitions;
+        return await ReadPartitionsAsync(reader, cancellationToken);
     }
 
     public async Task<StoredState?> ReadStateAsync(GrainId grainId, string stateName, CancellationToken cancellationToken)

@@ -166,6 +166,12 @@ internal static class PostgreSqlSql
         RETURNING p.partition_id
         """;
 
+    /// <summary>$1 cluster. Membership rows, as <c>SiloRecord</c>.</summary>
+    public const string SelectSilos = "SELECT silo_id, silo_name, host, silo_port, gateway_port, process_id, status, started_at, heartbeat_at FROM rt_silo WHERE cluster_id = $1 ORDER BY started_at";
+
+    /// <summary>$1 cluster. Partition rows with the lease time left in milliseconds (database clock), as <c>PartitionRecord</c>.</summary>
+    public const string SelectPartitions = "SELECT partition_id, owner_silo, epoch, (extract(epoch FROM lease_expires_at - now()) * 1000)::bigint FROM rt_partition WHERE cluster_id = $1 ORDER BY partition_id";
+
     /// <summary>$1 cluster, $2 silo, $3 partitions, $4 epochs. Locks in ascending order, as renewal does.</summary>
     public const string Release = """
         WITH mine AS (

@@ -56,7 +56,7 @@ internal sealed class CallRouter
                     return;
                 }
 
-                if (_silo.Status is (SiloLifecycleStatus.Active or SiloLifecycleStatus.Starting) && _silo.Partitions.TryGetServingEpoch(partitionId, out _, out _))
+                if (_silo.Serves(partitionId, out _))
                 {
                     // Served here now (acquired meanwhile): the catalog takes it; if that fails again it comes back here.
                     _silo.Catalog.Dispatch(target, grainClass, call);
@@ -64,8 +64,7 @@ internal sealed class CallRouter
                 }
 
                 // This silo's own table is authoritative about what it holds; the map is for the others.
-                var local = _silo.Partitions.Get(partitionId);
-                if (local.Status == PartitionStatus.Owned && !_silo.Leases.DrainingAll && _silo.Status is (SiloLifecycleStatus.Active or SiloLifecycleStatus.Starting))
+                if (_silo.HoldsUnserved(partitionId))
                 {
                     // Held but self-fenced (renewals fail): nobody else can serve it before the lease expires.
                     call.Fail(new PartitionUnavailableException(partitionId, "its lease could not be renewed in time (self-fenced until the next renewal succeeds)"));
@@ -73,7 +72,7 @@ internal sealed class CallRouter
                 }
 
                 var route = _silo.Map.Get(partitionId);
-                if (local.Status != PartitionStatus.NotOwned || route.Owner == _silo.SiloId)
+                if (_silo.Partitions.Get(partitionId).Status != PartitionStatus.NotOwned || route.Owner == _silo.SiloId)
                 {
                     // Being handed off or released here (or the map is older than a release): wait for the next owner.
                     last = new PartitionUnavailableException(partitionId, "it is being handed off");

@@ -17,7 +17,7 @@ internal sealed class PartitionMap
 {
     private readonly Silo _silo;
     private readonly Lock _lock = new();
-    private volatile Snapshot _current = new(null, [], new Dictionary<Guid, SiloRecord>(), 0);
+    private volatile PartitionRoute[] _routes = [];
     private Task<ClusterSnapshot>? _refreshing;
     private System.Collections.Concurrent.ConcurrentDictionary<int, PartitionRoute>? _staleOnce;
 
@@ -25,12 +25,6 @@ internal sealed class PartitionMap
     {
         _silo = silo;
     }
-
-    /// <summary>The last snapshot read (null before the first read).</summary>
-    public ClusterSnapshot? Last => _current.Cluster;
-
-    /// <summary>How many times the map was read from the database.</summary>
-    public long Refreshes => _current.Version;
 
     /// <summary>The route of <paramref name="partitionId"/> as last read.</summary>
     public PartitionRoute Get(int partitionId)
@@ -40,12 +34,9 @@ internal sealed class PartitionMap
             return injected;
         }
 
-        var current = _current;
-        return partitionId < current.Routes.Length ? current.Routes[partitionId] : default;
+        var routes = _routes;
+        return partitionId < routes.Length ? routes[partitionId] : default;
     }
-
-    /// <summary>The membership row of a silo as last read.</summary>
-    public SiloRecord? FindSilo(Guid siloId) => _current.Silos.GetValueOrDefault(siloId);
 
     /// <summary>
     /// Reads the map from the database now; concurrent callers share one read. Throws if the database cannot be
@@ -65,8 +56,7 @@ internal sealed class PartitionMap
         }
     }
 
-    /// <summary>Installs a snapshot read by someone else (the rebalancer).</summary>
-    public void Install(ClusterSnapshot cluster)
+    private void Install(ClusterSnapshot cluster)
     {
         var silos = cluster.Silos.ToDictionary(s => s.SiloId);
         var routes = new PartitionRoute[cluster.Partitions.Count];
@@ -86,7 +76,7 @@ internal sealed class PartitionMap
 
         lock (_lock)
         {
-            _current = new Snapshot(cluster, routes, silos, _current.Version + 1);
+            _routes = routes;
         }
     }
 
@@ -98,15 +88,14 @@ internal sealed class PartitionMap
     {
         lock (_lock)
         {
-            var current = _current;
-            if (partitionId >= current.Routes.Length)
+            if (partitionId >= _routes.Length)
             {
                 return;
             }
 
-            var routes = (PartitionRoute[])current.Routes.Clone();
+            var routes = (PartitionRoute[])_routes.Clone();
             routes[partitionId] = new PartitionRoute(owner, epoch, address);
-            _current = current with { Routes = routes };
+            _routes = routes;
         }
     }
 
@@ -125,6 +114,4 @@ internal sealed class PartitionMap
 
     private static string FormatHost(string host) =>
         host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
-
-    private sealed record Snapshot(ClusterSnapshot? Cluster, PartitionRoute[] Routes, IReadOnlyDictionary<Guid, SiloRecord> Silos, long Version);
 }

@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Ops.Runtime.Diagnostics;
 using Ops.Runtime.Messaging;
 using Ops.Runtime.Partitioning;
 using Ops.Runtime.Scheduling;
@@ -153,21 +154,10 @@ internal sealed class SiloTransport : IAsyncDisposable
     public async Task<(ForwardOutcome Outcome, string Detail)> InvokeAsync(Uri address, GrainId target, GrainCall call, CancellationToken cancellationToken)
     {
         var method = call.Method;
-        using var activity = RuntimeTelemetry.Source.StartActivity($"forward {method.Name}", ActivityKind.Client);
+        using var activity = OpsTracing.Runtime.StartActivity($"forward {method.Name}", ActivityKind.Client);
         activity?.SetTag("rt.grain", target.ToString());
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(address, InvokePath))
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(WriteEnvelope(target, call)),
-        };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        request.Headers.Add("rt-silo", _silo.SiloId.ToString());
-        if ((activity ?? Activity.Current) is { IdFormat: ActivityIdFormat.W3C } current)
-        {
-            request.Headers.Add("traceparent", current.Id);
-        }
-
+        using var request = NewRequest(address, InvokePath, new ByteArrayContent(WriteEnvelope(target, call)), activity);
+        request.Content!.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         HttpResponseMessage response;
         try
         {
@@ -208,7 +198,7 @@ internal sealed class SiloTransport : IAsyncDisposable
     /// <summary>Appends records at the silo at <paramref name="address"/>, which must own all their partitions.</summary>
     public async Task<(ForwardOutcome Outcome, InboxReceipt?[]? Receipts, string Detail)> AppendAsync(Uri address, IReadOnlyList<InboxAppend> records, CancellationToken cancellationToken)
     {
-        using var activity = RuntimeTelemetry.Source.StartActivity("forward inbox append", ActivityKind.Client);
+        using var activity = OpsTracing.Runtime.StartActivity("forward inbox append", ActivityKind.Client);
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -225,18 +215,7 @@ internal sealed class SiloTransport : IAsyncDisposable
             writer.WriteEndArray();
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(address, InboxPath))
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ReadOnlyMemoryContent(buffer.WrittenMemory),
-        };
-        request.Headers.Add("rt-silo", _silo.SiloId.ToString());
-        if ((activity ?? Activity.Current) is { IdFormat: ActivityIdFormat.W3C } current)
-        {
-            request.Headers.Add("traceparent", current.Id);
-        }
-
+        using var request = NewRequest(address, InboxPath, new ReadOnlyMemoryContent(buffer.WrittenMemory), activity);
         HttpResponseMessage response;
         try
         {
@@ -278,6 +257,24 @@ internal sealed class SiloTransport : IAsyncDisposable
                     throw WireError.Parse(body)?.ToException() ?? new RemoteGrainException($"HTTP {(int)response.StatusCode}", $"The silo at {address} answered {(int)response.StatusCode} to an inbox append.");
             }
         }
+    }
+
+    /// <summary>A POST over HTTP/2 only, naming this silo as the sender and carrying the trace of <paramref name="activity"/>.</summary>
+    private HttpRequestMessage NewRequest(Uri address, string path, HttpContent content, Activity? activity)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(address, path))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = content,
+        };
+        request.Headers.Add("rt-silo", _silo.SiloId.ToString());
+        if ((activity ?? Activity.Current) is { IdFormat: ActivityIdFormat.W3C } current)
+        {
+            request.Headers.Add("traceparent", current.Id);
+        }
+
+        return request;
     }
 
     private byte[] WriteEnvelope(GrainId target, GrainCall call)
@@ -371,11 +368,11 @@ internal sealed class SiloTransport : IAsyncDisposable
 
         var (grainInterface, method) = entry;
         ActivityContext.TryParse(context.Request.Headers["traceparent"].ToString(), null, out var parent);
-        using var activity = RuntimeTelemetry.Source.StartActivity($"invoke {method.Name}", ActivityKind.Server, parent);
+        using var activity = OpsTracing.Runtime.StartActivity($"invoke {method.Name}", ActivityKind.Server, parent);
         activity?.SetTag("rt.grain", target.ToString());
 
         var partition = _silo.Partitions.GetPartition(target);
-        if (!grainInterface.GrainClass.IsStatelessWorker && !ServesNow(partition, out var notServing))
+        if (!grainInterface.GrainClass.IsStatelessWorker && !_silo.Serves(partition, out var notServing))
         {
             await WriteNotServingAsync(context, partition, notServing);
             return;
@@ -435,7 +432,7 @@ internal sealed class SiloTransport : IAsyncDisposable
     private async Task HandleInboxAsync(HttpContext context)
     {
         ActivityContext.TryParse(context.Request.Headers["traceparent"].ToString(), null, out var parent);
-        using var activity = RuntimeTelemetry.Source.StartActivity("inbox append", ActivityKind.Server, parent);
+        using var activity = OpsTracing.Runtime.StartActivity("inbox append", ActivityKind.Server, parent);
         using var document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
         var records = new List<InboxAppend>();
         foreach (var item in document.RootElement.EnumerateArray())
@@ -448,7 +445,7 @@ internal sealed class SiloTransport : IAsyncDisposable
 
         foreach (var partition in records.Select(r => _silo.Partitions.GetPartition(r.Recipient)).Distinct())
         {
-            if (!ServesNow(partition, out var reason))
+            if (!_silo.Serves(partition, out var reason))
             {
                 await WriteNotServingAsync(context, partition, reason);
                 return;
@@ -461,17 +458,6 @@ internal sealed class SiloTransport : IAsyncDisposable
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         await context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(receipts.Select(r => r is { } receipt ? new[] { receipt.PartitionId, receipt.Offset } : null).ToArray()));
-    }
-
-    private bool ServesNow(int partition, out string reason)
-    {
-        if (_silo.Status is not (SiloLifecycleStatus.Active or SiloLifecycleStatus.Starting))
-        {
-            reason = $"the silo is {_silo.Status}";
-            return false;
-        }
-
-        return _silo.Partitions.TryGetServingEpoch(partition, out _, out reason);
     }
 
     private Task WriteNotServingAsync(HttpContext context, int partition, string reason)
@@ -520,13 +506,4 @@ internal sealed class SiloTransport : IAsyncDisposable
         // Loopback when the silo advertises a loopback address (single machine, tests); every interface otherwise.
         return IPAddress.TryParse(options.AdvertisedHost, out var advertised) ? advertised : IPAddress.Any;
     }
-}
-
-/// <summary>The runtime's activity source: forwarded calls and inbox appends, on both sides of the hop.</summary>
-public static class RuntimeTelemetry
-{
-    /// <summary>The name of the runtime's <see cref="ActivitySource"/>.</summary>
-    public const string SourceName = "Ops.Runtime";
-
-    internal static readonly ActivitySource Source = new(SourceName);
 }

@@ -74,8 +74,7 @@ internal sealed class SiloDiagnostics(Silo silo) : ISiloDiagnostics
 
     public async Task<ClusterView> ReadClusterAsync(CancellationToken cancellationToken)
     {
-        var silos = await silo.Store.ReadSilosAsync(cancellationToken);
-        var partitions = await silo.Store.ReadPartitionsAsync(cancellationToken);
+        var (_, silos, partitions) = await silo.Store.ReadSnapshotAsync(cancellationToken);
         var serving = silo.Partitions.ServingLeases().Select(l => l.PartitionId).ToHashSet();
         var lag = silo.Inbox.LagByPartition;
         return new ClusterView(

@@ -42,12 +42,13 @@ internal sealed class InboxService : IInbox, IPartitionListener
     {
         var partitionId = Validate(recipient, kind);
         using var span = RuntimeInstruments.StartInboxAppend(1);
+        var record = new InboxAppend(recipient, kind, payload);
         if (_silo.Router is not null)
         {
-            return (await AppendRoutedAsync([new InboxAppend(recipient, kind, payload)], cancellationToken))[0];
+            return (await AppendRoutedAsync([record], [partitionId], cancellationToken))[0];
         }
 
-        var receipts = await WriterOf(partitionId).AppendAsync([(new InboxAppend(recipient, kind, payload), partitionId)]).WaitAsync(cancellationToken);
+        var receipts = await WriterOf(partitionId).AppendAsync([(record, partitionId)]).WaitAsync(cancellationToken);
         return receipts[0];
     }
 
@@ -59,12 +60,16 @@ internal sealed class InboxService : IInbox, IPartitionListener
             return [];
         }
 
+        var partitions = ValidateAll(records);
         if (_silo.Router is not null)
         {
-            return await AppendRoutedAsync(records, cancellationToken);
+            return await AppendRoutedAsync(records, partitions, cancellationToken);
         }
 
-        return await AppendLocalAsync(records, cancellationToken);
+        // Every partition is this silo's (one silo): a partition not served fails the append.
+        using var span = RuntimeInstruments.StartInboxAppend(records.Count);
+        var receipts = await WriteAsync(records, partitions, refusedAsNull: false, cancellationToken);
+        return Array.ConvertAll(receipts, r => r!.Value);
     }
 
     /// <summary>
@@ -74,9 +79,8 @@ internal sealed class InboxService : IInbox, IPartitionListener
     /// the refreshed map until <see cref="Hosting.ClusterOptions.RoutingTimeout"/> and the response timeout. Each
     /// owner's part is atomic; a request spanning owners is acknowledged only when every part is stored.
     /// </summary>
-    private async Task<InboxReceipt[]> AppendRoutedAsync(IReadOnlyList<InboxAppend> records, CancellationToken cancellationToken)
+    private async Task<InboxReceipt[]> AppendRoutedAsync(IReadOnlyList<InboxAppend> records, int[] partitions, CancellationToken cancellationToken)
     {
-        var partitions = records.Select(r => Validate(r.Recipient, r.Kind)).ToArray();
         var receipts = new InboxReceipt[records.Count];
         var pending = Enumerable.Range(0, records.Count).ToList();
         var time = _silo.Time;
@@ -104,13 +108,11 @@ internal sealed class InboxService : IInbox, IPartitionListener
             foreach (var index in pending)
             {
                 var partition = partitions[index];
-                var serving = _silo.Partitions.TryGetServingEpoch(partition, out _, out var reason);
-                var up = _silo.Status is SiloLifecycleStatus.Active or SiloLifecycleStatus.Starting;
-                if (up && serving)
+                if (_silo.Serves(partition, out var reason))
                 {
                     local.Add(index);
                 }
-                else if (_silo.Partitions.Get(partition).Status == PartitionStatus.Owned && up && !_silo.Leases.DrainingAll)
+                else if (_silo.HoldsUnserved(partition))
                 {
                     // Held here but self-fenced: nobody else can store it before the lease expires.
                     throw new PartitionUnavailableException(partition, reason);
@@ -127,7 +129,7 @@ internal sealed class InboxService : IInbox, IPartitionListener
             {
                 parts.Add(Task.Run(async () =>
                 {
-                    var stored = await AppendLocalPartialAsync(local.Select(i => records[i]).ToList(), cancellationToken);
+                    var stored = await WriteAsync(local.Select(i => records[i]).ToList(), local.Select(i => partitions[i]).ToList(), refusedAsNull: true, cancellationToken);
                     lock (done)
                     {
                         for (var i = 0; i < local.Count; i++)
@@ -183,51 +185,38 @@ internal sealed class InboxService : IInbox, IPartitionListener
     }
 
     /// <summary>
-    /// Appends records whose partitions this silo serves, one transaction per writer: the receipt of each record, or
-    /// null where its writer refused the batch before storing it (partition not served, fenced out). Other failures
-    /// (outcome unknown) throw.
+    /// Appends records whose partitions this silo serves (forwarded here by another silo), one transaction per
+    /// writer: the receipt of each record, or null where its writer refused the batch before storing it (partition not
+    /// served, fenced out). Other failures (outcome unknown) throw.
     /// </summary>
-    public async Task<InboxReceipt?[]> AppendLocalPartialAsync(IReadOnlyList<InboxAppend> records, CancellationToken cancellationToken)
+    public Task<InboxReceipt?[]> AppendLocalPartialAsync(IReadOnlyList<InboxAppend> records, CancellationToken cancellationToken) =>
+        WriteAsync(records, ValidateAll(records), refusedAsNull: true, cancellationToken);
+
+    /// <summary>
+    /// Stores records (of partitions <paramref name="partitions"/>) through their partitions' writers, one transaction
+    /// per writer. A writer's refusal before storing (<see cref="PartitionUnavailableException"/>) leaves its records'
+    /// receipts null when <paramref name="refusedAsNull"/>, and throws otherwise.
+    /// </summary>
+    private async Task<InboxReceipt?[]> WriteAsync(IReadOnlyList<InboxAppend> records, IReadOnlyList<int> partitions, bool refusedAsNull, CancellationToken cancellationToken)
     {
-        var routed = records.Select((r, index) => (Record: r, PartitionId: Validate(r.Recipient, r.Kind), Index: index)).ToList();
         var receipts = new InboxReceipt?[records.Count];
-        var writes = routed.GroupBy(x => WriterIndex(x.PartitionId)).Select(async group =>
+        var writes = Enumerable.Range(0, records.Count).GroupBy(i => WriterIndex(partitions[i])).Select(async group =>
         {
-            var items = group.ToList();
+            var indexes = group.ToList();
             try
             {
-                var stored = await _writers[group.Key].AppendAsync(items.Select(x => (x.Record, x.PartitionId)).ToList()).WaitAsync(cancellationToken);
-                for (var i = 0; i < items.Count; i++)
+                var stored = await _writers[group.Key].AppendAsync(indexes.Select(i => (records[i], partitions[i])).ToList()).WaitAsync(cancellationToken);
+                for (var i = 0; i < indexes.Count; i++)
                 {
-                    receipts[items[i].Index] = stored[i];
+                    receipts[indexes[i]] = stored[i];
                 }
             }
-            catch (PartitionUnavailableException exception) when (exception.InnerException is not OperationCanceledException)
+            catch (PartitionUnavailableException exception) when (refusedAsNull && exception.InnerException is not OperationCanceledException)
             {
                 // Refused before storing: these stay null and the caller retries them at the partition's owner.
             }
         }).ToList();
         await Task.WhenAll(writes);
-        return receipts;
-    }
-
-    /// <summary>Appends records whose partitions this silo serves (fails with <see cref="PartitionUnavailableException"/> for any other).</summary>
-    public async Task<InboxReceipt[]> AppendLocalAsync(IReadOnlyList<InboxAppend> records, CancellationToken cancellationToken)
-    {
-        var routed = records.Select(r => (Record: r, PartitionId: Validate(r.Recipient, r.Kind))).ToList();
-        using var span = RuntimeInstruments.StartInboxAppend(records.Count);
-        var groups = routed.Select((r, index) => (r, index)).GroupBy(x => WriterIndex(x.r.PartitionId)).ToList();
-        var receipts = new InboxReceipt[records.Count];
-        var writes = groups.Select(async group =>
-        {
-            var items = group.ToList();
-            var stored = await _writers[group.Key].AppendAsync(items.Select(x => x.r).ToList());
-            for (var i = 0; i < items.Count; i++)
-            {
-                receipts[items[i].index] = stored[i];
-            }
-        }).ToList();
-        await Task.WhenAll(writes).WaitAsync(cancellationToken);
         return receipts;
     }
 
@@ -287,6 +276,8 @@ internal sealed class InboxService : IInbox, IPartitionListener
             await Task.WhenAll(_writers.Select(w => w.Completion));
         }
     }
+
+    private int[] ValidateAll(IReadOnlyList<InboxAppend> records) => [.. records.Select(r => Validate(r.Recipient, r.Kind))];
 
     private int Validate(GrainId recipient, string kind)
     {

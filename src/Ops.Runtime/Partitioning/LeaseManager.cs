@@ -108,7 +108,7 @@ internal sealed class LeaseManager
             try
             {
                 var plan = await RebalanceOnceAsync(allowHandoff: false, cancellationToken);
-                if (HeldCount() >= plan.Low)
+                if (_silo.Partitions.OwnedCount >= plan.Low)
                 {
                     break;
                 }
@@ -196,6 +196,7 @@ internal sealed class LeaseManager
         }
 
         var now = _clock.GetTimestamp();
+        List<int> candidates;
         lock (_recentlyReleased)
         {
             // A partition this silo just handed off is left to the others for a few rounds (no ping-pong).
@@ -203,9 +204,10 @@ internal sealed class LeaseManager
             {
                 _recentlyReleased.Remove(expired);
             }
+
+            candidates = plan.Acquire.Where(p => !_recentlyReleased.ContainsKey(p)).ToList();
         }
 
-        var candidates = plan.Acquire.Where(p => { lock (_recentlyReleased) { return !_recentlyReleased.ContainsKey(p); } }).ToList();
         if (candidates.Count > 0)
         {
             await AcquireAsync(candidates, cancellationToken);
@@ -225,7 +227,7 @@ internal sealed class LeaseManager
                 .ToList();
             if (owned.Count > 0)
             {
-                var reason = $"{HeldCount()} held, share {plan.Low}-{plan.High} over {plan.LiveSilos} live silos";
+                var reason = $"{_silo.Partitions.OwnedCount} held, share {plan.Low}-{plan.High} over {plan.LiveSilos} live silos";
                 var chosen = owned.OrderBy(_ => _random.Next()).Take(plan.HandOff).ToList();
                 _handoff = Task.Run(() => Task.WhenAll(chosen.Select(p => HandOffAsync(p, reason, CancellationToken.None))), CancellationToken.None);
             }
@@ -344,15 +346,9 @@ internal sealed class LeaseManager
     /// <summary>The partition is released: not served here any more; listeners drop what they kept for it.</summary>
     private void Forget(PartitionLease lease)
     {
-        lock (_lock)
+        if (!TryClear(lease.PartitionId, lease.Epoch))
         {
-            var current = _silo.Partitions.Get(lease.PartitionId);
-            if (current.Status == PartitionStatus.NotOwned || current.Epoch != lease.Epoch)
-            {
-                return;
-            }
-
-            _silo.Partitions.Set(lease.PartitionId, PartitionOwnership.NotOwned);
+            return;
         }
 
         _silo.Map.Update(lease.PartitionId, null, lease.Epoch, null);
@@ -383,23 +379,29 @@ internal sealed class LeaseManager
         }
     }
 
-    private int HeldCount() => _silo.Partitions.HeldLeases().Count(l => _silo.Partitions.Get(l.PartitionId).Status == PartitionStatus.Owned);
-
     /// <summary>A fenced write found the partition taken: stop serving it now if the epoch is still ours.</summary>
     public void ReportOwnershipLost(int partitionId, long epoch)
+    {
+        if (TryClear(partitionId, epoch))
+        {
+            OnLost(partitionId, epoch);
+        }
+    }
+
+    /// <summary>Marks the partition not owned if this silo still holds it under <paramref name="epoch"/>; false if not (already cleared, or re-acquired since).</summary>
+    private bool TryClear(int partitionId, long epoch)
     {
         lock (_lock)
         {
             var current = _silo.Partitions.Get(partitionId);
             if (current.Status == PartitionStatus.NotOwned || current.Epoch != epoch)
             {
-                return;
+                return false;
             }
 
             _silo.Partitions.Set(partitionId, PartitionOwnership.NotOwned);
+            return true;
         }
-
-        OnLost(partitionId, epoch);
     }
 
     /// <summary>Graceful stop begins: no more acquisitions or hand-offs; waits for a hand-off in progress.</summary>
