@@ -9,7 +9,6 @@ using Ops.Grains.Messaging;
 using Ops.Grains.Notifications;
 using Ops.Grains.Remediation;
 using Ops.Runtime;
-using Ops.Runtime.Diagnostics;
 
 namespace Ops.Grains.Agents;
 
@@ -664,7 +663,7 @@ public sealed partial class OpsAgentGrain(
     }
 
     /// <summary>Counts a run that reached its outcome (metric ops.remediation.runs).</summary>
-    private void RecordFinished(RunState run) => (ServiceProvider.GetService(typeof(LoopInstruments)) as LoopInstruments)?.RecordRunFinished(run.State);
+    private void RecordFinished(RunState run) => Instruments?.RecordRunFinished(run.State);
 
     /// <summary>Counts a run that acts towards the product's maintenance tail (kept for a year).</summary>
     private void CountRun(DateTimeOffset at)

@@ -9,7 +9,6 @@ using Ops.Grains.Messaging;
 using Ops.Grains.Notifications;
 using Ops.Grains.Portfolio;
 using Ops.Runtime;
-using Ops.Runtime.Diagnostics;
 
 namespace Ops.Grains.Incidents;
 
@@ -34,9 +33,6 @@ public sealed class IncidentGrain(
     private string IncidentId => this.GetPrimaryKeyString();
 
     private IncidentState Incident => state.State;
-
-    /// <summary>The loop's metrics (pages, acknowledgement latency); null when the host registered none.</summary>
-    private LoopInstruments? Instruments => ServiceProvider.GetService(typeof(LoopInstruments)) as LoopInstruments;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
