@@ -605,7 +605,7 @@ public sealed partial class OpsAgentGrain(
             Summary = occurrence.Summary,
             Labels = occurrence.Labels,
             Annotations = occurrence.Annotations,
-            Link = options.Value.PublicBaseUrl is { } baseUrl ? $"{baseUrl.TrimEnd('/')}/api/v1/products/{Uri.EscapeDataString(Product)}/agent" : null,
+            Link = options.Value.PublicLink($"/api/v1/products/{Uri.EscapeDataString(Product)}/agent"),
             At = now,
         };
         for (var i = 0; i < owner.Channels.Count; i++)
