@@ -400,9 +400,8 @@ public sealed partial class OpsAgentGrain(
 
         var now = time.GetUtcNow();
         var outgoing = new List<Outgoing>();
-        if (run.Remediation.Any(o => !o.Succeeded))
+        if (run.Remediation.FirstOrDefault(o => !o.Succeeded) is { } failed)
         {
-            var failed = run.Remediation.First(o => !o.Succeeded);
             run.State = RunStates.Failed;
             run.FinishedAt = now;
             RecordFinished(run);
@@ -630,13 +629,12 @@ public sealed partial class OpsAgentGrain(
     private async Task ArrangeVerificationAsync()
     {
         var verifying = Agent.Runs.Where(r => r.State == RunStates.Verifying && r.VerifyBy is not null).ToList();
-        var reminder = await GetReminder(VerifyReminder);
         if (verifying.Count > 0)
         {
             var due = verifying.Min(r => r.VerifyBy!.Value) - time.GetUtcNow();
             await RegisterOrUpdateReminder(VerifyReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, TimeSpan.FromMinutes(1));
         }
-        else if (reminder is not null)
+        else if (await GetReminder(VerifyReminder) is { } reminder)
         {
             await UnregisterReminder(reminder);
         }
