@@ -65,10 +65,7 @@ public sealed class CatalogService : ICatalogView
         await _changes.WaitAsync(cancellationToken);
         try
         {
-            var saved = await _overlayStore.LoadAsync(cancellationToken);
-            var files = _loader.LoadDirectory(SiloConfigDirectory);
-            var snapshot = saved.Overlay.ApplyTo(files.Snapshot);
-            var errors = files.IsValid ? Validate(snapshot, files) : files.Errors;
+            var (saved, files, snapshot, errors) = await LoadAsync(cancellationToken);
             if (errors.Count > 0)
             {
                 throw new CatalogInvalidException(SiloConfigDirectory, errors);
@@ -94,10 +91,7 @@ public sealed class CatalogService : ICatalogView
         try
         {
             var loaded = EnsureInitialized();
-            var saved = await _overlayStore.LoadAsync(cancellationToken);
-            var files = _loader.LoadDirectory(SiloConfigDirectory);
-            var snapshot = saved.Overlay.ApplyTo(files.Snapshot);
-            var errors = files.IsValid ? Validate(snapshot, files) : files.Errors;
+            var (saved, files, snapshot, errors) = await LoadAsync(cancellationToken);
             if (errors.Count == 0)
             {
                 _files = files;
@@ -152,7 +146,7 @@ public sealed class CatalogService : ICatalogView
 
     /// <summary>Creates or replaces a product (by name). Returns the errors of the catalog it would produce; empty = applied.</summary>
     public Task<IReadOnlyList<CatalogError>> UpsertAsync(ProductSpec product, CancellationToken cancellationToken = default) =>
-        ChangeAsync((overlay, _) => overlay.With(product with { DeclaredAt = product.DeclaredAt ?? SourceLocation.Api }), cancellationToken);
+        UpsertAsync(new CatalogOverlay { Products = [product] }, cancellationToken);
 
     /// <summary>
     /// Changes the product called <paramref name="name"/> as the catalog holds it when the change is saved (a change
@@ -176,15 +170,15 @@ public sealed class CatalogService : ICatalogView
 
     /// <summary>Creates or replaces a builder (by name). Returns the errors of the catalog it would produce; empty = applied.</summary>
     public Task<IReadOnlyList<CatalogError>> UpsertAsync(BuilderSpec builder, CancellationToken cancellationToken = default) =>
-        ChangeAsync((overlay, _) => overlay.With(builder with { DeclaredAt = builder.DeclaredAt ?? SourceLocation.Api }), cancellationToken);
+        UpsertAsync(new CatalogOverlay { Builders = [builder] }, cancellationToken);
 
     /// <summary>Creates or replaces an escalation tier (by name). Returns the errors of the catalog it would produce; empty = applied.</summary>
     public Task<IReadOnlyList<CatalogError>> UpsertAsync(EscalationTierSpec tier, CancellationToken cancellationToken = default) =>
-        ChangeAsync((overlay, _) => overlay.With(tier with { DeclaredAt = tier.DeclaredAt ?? SourceLocation.Api }), cancellationToken);
+        UpsertAsync(new CatalogOverlay { Tiers = [tier] }, cancellationToken);
 
     /// <summary>Creates or replaces a runbook version (by name and version). Returns the errors of the catalog it would produce; empty = applied.</summary>
     public Task<IReadOnlyList<CatalogError>> UpsertAsync(RunbookSpec runbook, CancellationToken cancellationToken = default) =>
-        ChangeAsync((overlay, _) => overlay.With(runbook with { DeclaredAt = runbook.DeclaredAt ?? SourceLocation.Api }), cancellationToken);
+        UpsertAsync(new CatalogOverlay { Runbooks = [runbook] }, cancellationToken);
 
     /// <summary>
     /// Creates or replaces every entity of <paramref name="changes"/> at once: all are applied, or none when the
@@ -262,6 +256,15 @@ public sealed class CatalogService : ICatalogView
         {
             _changes.Release();
         }
+    }
+
+    /// <summary>Reads the saved overlay and the files; the catalog they make and its errors (the files' own when they are invalid).</summary>
+    private async Task<(CatalogOverlayRevision Saved, CatalogLoadResult Files, CatalogSnapshot Snapshot, IReadOnlyList<CatalogError> Errors)> LoadAsync(CancellationToken cancellationToken)
+    {
+        var saved = await _overlayStore.LoadAsync(cancellationToken);
+        var files = _loader.LoadDirectory(SiloConfigDirectory);
+        var snapshot = saved.Overlay.ApplyTo(files.Snapshot);
+        return (saved, files, snapshot, files.IsValid ? Validate(snapshot, files) : files.Errors);
     }
 
     /// <summary>Holds <paramref name="saved"/> and publishes the catalog it makes over <paramref name="files"/> when valid; returns its errors.</summary>

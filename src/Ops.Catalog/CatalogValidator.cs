@@ -69,7 +69,7 @@ public static partial class CatalogValidator
 
     private static void CheckHttp(Check check, object entity, SourceLocation? at, string field, HttpCallSpec http)
     {
-        if (!Uri.TryCreate(http.Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        if (!IsHttpUrl(http.Url))
         {
             check.Report(entity, at, $"{field}.url", $"expected an absolute http:// or https:// URL; found '{http.Url}'");
         }
@@ -84,12 +84,15 @@ public static partial class CatalogValidator
     {
         for (var i = 0; i < channels.Count; i++)
         {
-            if (!Uri.TryCreate(channels[i].Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            if (!IsHttpUrl(channels[i].Url))
             {
                 check.Report(entity, at, $"spec.channels[{i}].url", $"expected an absolute http:// or https:// URL; found '{channels[i].Url}'");
             }
         }
     }
+
+    private static bool IsHttpUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     private static void CheckMembers(Check check, object entity, SourceLocation? at, IReadOnlyList<MemberSpec> members)
     {

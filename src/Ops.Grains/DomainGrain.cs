@@ -1,4 +1,5 @@
 using Ops.Runtime;
+using Ops.Runtime.Diagnostics;
 
 namespace Ops.Grains;
 
@@ -9,6 +10,9 @@ namespace Ops.Grains;
 /// </summary>
 public abstract class DomainGrain : Grain
 {
+    /// <summary>The loop's metrics (pages, acknowledgement latency, finished runs); null when the host registered none.</summary>
+    protected LoopInstruments? Instruments => ServiceProvider.GetService(typeof(LoopInstruments)) as LoopInstruments;
+
     protected async Task<T> ChangeAsync<T>(Func<Task<T>> change)
     {
         try

@@ -9,7 +9,6 @@ using Ops.Grains.Messaging;
 using Ops.Grains.Notifications;
 using Ops.Grains.Remediation;
 using Ops.Runtime;
-using Ops.Runtime.Diagnostics;
 
 namespace Ops.Grains.Agents;
 
@@ -401,9 +400,8 @@ public sealed partial class OpsAgentGrain(
 
         var now = time.GetUtcNow();
         var outgoing = new List<Outgoing>();
-        if (run.Remediation.Any(o => !o.Succeeded))
+        if (run.Remediation.FirstOrDefault(o => !o.Succeeded) is { } failed)
         {
-            var failed = run.Remediation.First(o => !o.Succeeded);
             run.State = RunStates.Failed;
             run.FinishedAt = now;
             RecordFinished(run);
@@ -606,7 +604,7 @@ public sealed partial class OpsAgentGrain(
             Summary = occurrence.Summary,
             Labels = occurrence.Labels,
             Annotations = occurrence.Annotations,
-            Link = options.Value.PublicBaseUrl is { } baseUrl ? $"{baseUrl.TrimEnd('/')}/api/v1/products/{Uri.EscapeDataString(Product)}/agent" : null,
+            Link = options.Value.PublicLink($"/api/v1/products/{Uri.EscapeDataString(Product)}/agent"),
             At = now,
         };
         for (var i = 0; i < owner.Channels.Count; i++)
@@ -631,13 +629,12 @@ public sealed partial class OpsAgentGrain(
     private async Task ArrangeVerificationAsync()
     {
         var verifying = Agent.Runs.Where(r => r.State == RunStates.Verifying && r.VerifyBy is not null).ToList();
-        var reminder = await GetReminder(VerifyReminder);
         if (verifying.Count > 0)
         {
             var due = verifying.Min(r => r.VerifyBy!.Value) - time.GetUtcNow();
             await RegisterOrUpdateReminder(VerifyReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, TimeSpan.FromMinutes(1));
         }
-        else if (reminder is not null)
+        else if (await GetReminder(VerifyReminder) is { } reminder)
         {
             await UnregisterReminder(reminder);
         }
@@ -664,7 +661,7 @@ public sealed partial class OpsAgentGrain(
     }
 
     /// <summary>Counts a run that reached its outcome (metric ops.remediation.runs).</summary>
-    private void RecordFinished(RunState run) => (ServiceProvider.GetService(typeof(LoopInstruments)) as LoopInstruments)?.RecordRunFinished(run.State);
+    private void RecordFinished(RunState run) => Instruments?.RecordRunFinished(run.State);
 
     /// <summary>Counts a run that acts towards the product's maintenance tail (kept for a year).</summary>
     private void CountRun(DateTimeOffset at)

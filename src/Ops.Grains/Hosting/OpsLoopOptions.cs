@@ -96,6 +96,9 @@ public sealed class OpsLoopOptions
     /// <summary>Base URL of the console/API used in notification links. The default value is null (no link).</summary>
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary><see cref="PublicBaseUrl"/> followed by <paramref name="path"/> (which starts with '/'); null when no base URL is configured.</summary>
+    public string? PublicLink(string path) => PublicBaseUrl is { } baseUrl ? baseUrl.TrimEnd('/') + path : null;
+
     public TimeSpan AckDeadline(Ops.Contracts.Grains.Severity severity) => severity switch
     {
         Ops.Contracts.Grains.Severity.Sev1 => AckDeadlineSev1,

@@ -9,7 +9,6 @@ using Ops.Grains.Messaging;
 using Ops.Grains.Notifications;
 using Ops.Grains.Portfolio;
 using Ops.Runtime;
-using Ops.Runtime.Diagnostics;
 
 namespace Ops.Grains.Incidents;
 
@@ -34,9 +33,6 @@ public sealed class IncidentGrain(
     private string IncidentId => this.GetPrimaryKeyString();
 
     private IncidentState Incident => state.State;
-
-    /// <summary>The loop's metrics (pages, acknowledgement latency); null when the host registered none.</summary>
-    private LoopInstruments? Instruments => ServiceProvider.GetService(typeof(LoopInstruments)) as LoopInstruments;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -76,10 +72,7 @@ public sealed class IncidentGrain(
         var outgoing = new List<Outgoing> { Indexed(now) };
         foreach (var page in Incident.Pages.Where(p => p.Reason != "informed"))
         {
-            var ack = new PageAcknowledged { MessageId = $"{IncidentId}:ack:{page.Recipient}", At = now, IncidentId = IncidentId, Actor = actor };
-            outgoing.Add(page.RecipientKind == "tier"
-                ? messenger.To<IEscalationTierGrain>(page.Recipient, ack)
-                : messenger.To<IBuilderGrain>(page.Recipient, ack));
+            outgoing.Add(ToPager(page.RecipientKind, page.Recipient, new PageAcknowledged { MessageId = $"{IncidentId}:ack:{page.Recipient}", At = now, IncidentId = IncidentId, Actor = actor }));
         }
 
         await messenger.SendAsync(outgoing);
@@ -369,12 +362,16 @@ public sealed class IncidentGrain(
             Reason = reason,
             Product = Incident.RootProduct,
         };
-        outgoing.Add(kind == "tier" ? messenger.To<IEscalationTierGrain>(recipient, recorded) : messenger.To<IBuilderGrain>(recipient, recorded));
+        outgoing.Add(ToPager(kind, recipient, recorded));
         if (reason != "informed")
         {
             outgoing.Add(messenger.To<IPortfolioGrain>(PortfolioGrain.Key, new TailEvent { MessageId = $"{recorded.MessageId}:tail", At = now, Product = Incident.RootProduct, Kind = "page" }));
         }
     }
+
+    /// <summary>A message to the page book of <paramref name="recipient"/>: an escalation tier when <paramref name="kind"/> is <c>tier</c>, else a builder.</summary>
+    private Outgoing ToPager(string kind, string recipient, DomainMessage message) =>
+        kind == "tier" ? messenger.To<IEscalationTierGrain>(recipient, message) : messenger.To<IBuilderGrain>(recipient, message);
 
     private async Task DeliverPendingAsync(CancellationToken cancellationToken)
     {
@@ -403,7 +400,7 @@ public sealed class IncidentGrain(
                 Summary = Incident.Symptoms.Count > 0 ? Incident.Symptoms[0].Summary : null,
                 Labels = Incident.Symptoms.Count > 0 ? Incident.Symptoms[0].Labels : new Dictionary<string, string>(),
                 Annotations = Incident.Symptoms.Count > 0 ? Incident.Symptoms[0].Annotations : new Dictionary<string, string>(),
-                Link = options.Value.PublicBaseUrl is { } baseUrl ? $"{baseUrl.TrimEnd('/')}/api/v1/incidents/{IncidentId}" : null,
+                Link = options.Value.PublicLink($"/api/v1/incidents/{IncidentId}"),
                 At = page.At,
                 AckDeadline = Incident.AckDeadline,
             };

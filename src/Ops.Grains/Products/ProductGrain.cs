@@ -150,11 +150,8 @@ public sealed class ProductGrain(
                 product.OccurrencesOpened++;
                 durableChange = true;
                 AddHistory(symptom, now, "firing", signal.Value);
-                if (catalog.Current.Products.TryGetValue(Product, out var spec) && spec.Lifecycle == Lifecycle.Retired)
-                {
-                    // Retired: the history is kept, nobody is asked to act.
-                }
-                else
+                // Retired: the history is kept, nobody is asked to act.
+                if (catalog.Current.Products.GetValueOrDefault(Product) is not { Lifecycle: Lifecycle.Retired })
                 {
                     message = messenger.To<IOpsAgentGrain>(Product, new OccurrenceOpened
                     {
