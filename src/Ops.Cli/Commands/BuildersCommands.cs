@@ -35,27 +35,23 @@ internal static class BuildersCommands
             .Does(globals, async (context, cancellationToken) =>
             {
                 var response = await context.Gateway.GetAsync("/api/v1/tiers", "tiers", cancellationToken);
-                if (context.Terminal.Json)
+                return context.Show<List<TierDocument>>(response, tiers =>
                 {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
+                    var table = Styles.Table("TIER", "NEXT", "DEFAULT", "MEMBERS", "CHANNELS", "PAGES", "INCIDENTS");
+                    foreach (var tier in tiers)
+                    {
+                        table.Row(
+                            Styles.Escape(tier.Spec.Name),
+                            Styles.Escape(tier.Spec.Next ?? "(last)"),
+                            tier.Spec.Default ? "yes" : "",
+                            Styles.Escape(Styles.List(tier.Spec.Members.Select(m => m.Name))),
+                            tier.Spec.Channels.Count.ToString(),
+                            tier.Live.PagesInWindow.ToString(),
+                            tier.Live.IncidentsInWindow.ToString());
+                    }
 
-                var table = Styles.Table("TIER", "NEXT", "DEFAULT", "MEMBERS", "CHANNELS", "PAGES", "INCIDENTS");
-                foreach (var tier in response.Read<List<TierDocument>>())
-                {
-                    table.Row(
-                        Styles.Escape(tier.Spec.Name),
-                        Styles.Escape(tier.Spec.Next ?? "(last)"),
-                        tier.Spec.Default ? "yes" : "",
-                        Styles.Escape(Styles.List(tier.Spec.Members.Select(m => m.Name))),
-                        tier.Spec.Channels.Count.ToString(),
-                        tier.Live.PagesInWindow.ToString(),
-                        tier.Live.IncidentsInWindow.ToString());
-                }
-
-                context.Terminal.Write(table);
-                return ExitCode.Ok;
+                    context.Terminal.Write(table);
+                });
             }));
         var name = new Argument<string>("tier") { Description = "The tier's name" };
         group.Subcommands.Add(new Command("show", "One escalation tier: members, channels, next tier, and its page book.")
@@ -63,22 +59,17 @@ internal static class BuildersCommands
             .Does(globals, async (context, cancellationToken) =>
             {
                 var response = await context.Gateway.GetAsync($"/api/v1/tiers/{GatewayClient.Segment(context.Value(name))}", $"escalation tier {context.Value(name)}", cancellationToken);
-                if (context.Terminal.Json)
+                return context.Show<TierDocument>(response, tier =>
                 {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
-
-                var tier = response.Read<TierDocument>();
-                context.Terminal.Line($"[bold]{Styles.Escape(tier.Spec.Name)}[/]{(tier.Spec.DisplayName is { } d ? "  " + Styles.Escape(d) : "")}");
-                context.Terminal.Write(Styles.Facts(
-                    ("next", Styles.Escape(tier.Spec.Next ?? "(last: escalation ends here)")),
-                    ("default", tier.Spec.Default ? "yes: systemic incidents of products that name no tier come here" : ""),
-                    ("members", Styles.Escape(Members(tier.Spec.Members))),
-                    ("channels", Styles.Escape(Channels(tier.Spec.Channels))),
-                    ("window", $"{tier.Live.PagesInWindow} pages, {tier.Live.IncidentsInWindow} incidents")));
-                PageBook(context.Terminal, tier.Live);
-                return ExitCode.Ok;
+                    context.Terminal.Line($"[bold]{Styles.Escape(tier.Spec.Name)}[/]{(tier.Spec.DisplayName is { } d ? "  " + Styles.Escape(d) : "")}");
+                    context.Terminal.Write(Styles.Facts(
+                        ("next", Styles.Escape(tier.Spec.Next ?? "(last: escalation ends here)")),
+                        ("default", tier.Spec.Default ? "yes: systemic incidents of products that name no tier come here" : ""),
+                        ("members", Styles.Escape(Members(tier.Spec.Members))),
+                        ("channels", Styles.Escape(Channels(tier.Spec.Channels))),
+                        ("window", $"{tier.Live.PagesInWindow} pages, {tier.Live.IncidentsInWindow} incidents")));
+                    PageBook(context.Terminal, tier.Live);
+                });
             }));
         manual.Section(group, """
             Cross-product and platform incidents page the product's escalation tier (or the default tier); a missed
@@ -92,29 +83,24 @@ internal static class BuildersCommands
             .Does(globals, async (context, cancellationToken) =>
             {
                 var response = await context.Gateway.GetAsync("/api/v1/capacity", "capacity", cancellationToken);
-                if (context.Terminal.Json)
+                return context.Show<CapacityDocument>(response, capacity =>
                 {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
+                    var table = Styles.Table("BUILDER", "LOAD", "CAPACITY", "OWNS", "PAGES", "INCIDENTS", "TOIL MIN");
+                    foreach (var builder in capacity.Builders)
+                    {
+                        table.Row(
+                            Styles.Escape(builder.Builder),
+                            builder.OverCapacity ? $"[bold red]{Styles.Number(builder.Load)}[/]" : Styles.Number(builder.Load),
+                            Styles.Number(builder.Capacity),
+                            Styles.Escape(Styles.List(builder.OwnedProducts)),
+                            builder.PagesInWindow.ToString(),
+                            builder.IncidentsInWindow.ToString(),
+                            Styles.Number(builder.ToilMinutesInWindow));
+                    }
 
-                var capacity = response.Read<CapacityDocument>();
-                var table = Styles.Table("BUILDER", "LOAD", "CAPACITY", "OWNS", "PAGES", "INCIDENTS", "TOIL MIN");
-                foreach (var builder in capacity.Builders)
-                {
-                    table.Row(
-                        Styles.Escape(builder.Builder),
-                        builder.OverCapacity ? $"[bold red]{Styles.Number(builder.Load)}[/]" : Styles.Number(builder.Load),
-                        Styles.Number(builder.Capacity),
-                        Styles.Escape(Styles.List(builder.OwnedProducts)),
-                        builder.PagesInWindow.ToString(),
-                        builder.IncidentsInWindow.ToString(),
-                        Styles.Number(builder.ToilMinutesInWindow));
-                }
-
-                context.Terminal.Write(table);
-                Recommendations(context.Terminal, capacity.Recommendations);
-                return ExitCode.Ok;
+                    context.Terminal.Write(table);
+                    Recommendations(context.Terminal, capacity.Recommendations);
+                });
             });
 
     /// <summary>Capacity recommendations as sentences, or a line saying there are none.</summary>
@@ -144,28 +130,24 @@ internal static class BuildersCommands
             .Does(globals, async (context, cancellationToken) =>
             {
                 var response = await context.Gateway.GetAsync("/api/v1/builders", "builders", cancellationToken);
-                if (context.Terminal.Json)
+                return context.Show<List<BuilderDocument>>(response, builders =>
                 {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
+                    var table = Styles.Table("BUILDER", "LOAD", "CAPACITY", "OWNS", "PAGES", "INCIDENTS", "TOIL MIN", "ESCALATES TO");
+                    foreach (var builder in builders)
+                    {
+                        table.Row(
+                            Styles.Escape(builder.Spec.Name),
+                            builder.Live.Load > builder.Live.Capacity ? $"[bold red]{Styles.Number(builder.Live.Load)}[/]" : Styles.Number(builder.Live.Load),
+                            Styles.Number(builder.Spec.Capacity),
+                            Styles.Escape(Styles.List(builder.Live.OwnedProducts)),
+                            builder.Live.PagesInWindow.ToString(),
+                            builder.Live.IncidentsInWindow.ToString(),
+                            Styles.Number(builder.Live.ToilMinutesInWindow),
+                            Styles.Escape(builder.Spec.EscalatesTo ?? "(default tier)"));
+                    }
 
-                var table = Styles.Table("BUILDER", "LOAD", "CAPACITY", "OWNS", "PAGES", "INCIDENTS", "TOIL MIN", "ESCALATES TO");
-                foreach (var builder in response.Read<List<BuilderDocument>>())
-                {
-                    table.Row(
-                        Styles.Escape(builder.Spec.Name),
-                        builder.Live.Load > builder.Live.Capacity ? $"[bold red]{Styles.Number(builder.Live.Load)}[/]" : Styles.Number(builder.Live.Load),
-                        Styles.Number(builder.Spec.Capacity),
-                        Styles.Escape(Styles.List(builder.Live.OwnedProducts)),
-                        builder.Live.PagesInWindow.ToString(),
-                        builder.Live.IncidentsInWindow.ToString(),
-                        Styles.Number(builder.Live.ToilMinutesInWindow),
-                        Styles.Escape(builder.Spec.EscalatesTo ?? "(default tier)"));
-                }
-
-                context.Terminal.Write(table);
-                return ExitCode.Ok;
+                    context.Terminal.Write(table);
+                });
             });
 
     private static Command Show(GlobalOptions globals)
@@ -176,23 +158,18 @@ internal static class BuildersCommands
             .Does(globals, async (context, cancellationToken) =>
             {
                 var response = await context.Gateway.GetAsync($"/api/v1/builders/{GatewayClient.Segment(context.Value(name))}", $"builder {context.Value(name)}", cancellationToken);
-                if (context.Terminal.Json)
+                return context.Show<BuilderDocument>(response, builder =>
                 {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
-
-                var builder = response.Read<BuilderDocument>();
-                context.Terminal.Line($"[bold]{Styles.Escape(builder.Spec.Name)}[/]{(builder.Spec.DisplayName is { } d ? "  " + Styles.Escape(d) : "")}");
-                context.Terminal.Write(Styles.Facts(
-                    ("owns", Styles.Escape(Styles.List(builder.Live.OwnedProducts))),
-                    ("load", $"{Styles.Number(builder.Live.Load)} of {Styles.Number(builder.Live.Capacity)}{(builder.Live.Load > builder.Live.Capacity ? " [bold red](over capacity)[/]" : "")}"),
-                    ("window", $"{builder.Live.PagesInWindow} pages, {builder.Live.IncidentsInWindow} incidents, {Styles.Number(builder.Live.ToilMinutesInWindow)} min toil"),
-                    ("members", Styles.Escape(Members(builder.Spec.Members))),
-                    ("channels", Styles.Escape(Channels(builder.Spec.Channels))),
-                    ("escalates to", Styles.Escape(builder.Spec.EscalatesTo ?? "the default tier"))));
-                PageBook(context.Terminal, builder.Live);
-                return ExitCode.Ok;
+                    context.Terminal.Line($"[bold]{Styles.Escape(builder.Spec.Name)}[/]{(builder.Spec.DisplayName is { } d ? "  " + Styles.Escape(d) : "")}");
+                    context.Terminal.Write(Styles.Facts(
+                        ("owns", Styles.Escape(Styles.List(builder.Live.OwnedProducts))),
+                        ("load", $"{Styles.Number(builder.Live.Load)} of {Styles.Number(builder.Live.Capacity)}{(builder.Live.Load > builder.Live.Capacity ? " [bold red](over capacity)[/]" : "")}"),
+                        ("window", $"{builder.Live.PagesInWindow} pages, {builder.Live.IncidentsInWindow} incidents, {Styles.Number(builder.Live.ToilMinutesInWindow)} min toil"),
+                        ("members", Styles.Escape(Members(builder.Spec.Members))),
+                        ("channels", Styles.Escape(Channels(builder.Spec.Channels))),
+                        ("escalates to", Styles.Escape(builder.Spec.EscalatesTo ?? "the default tier"))));
+                    PageBook(context.Terminal, builder.Live);
+                });
             });
     }
 
@@ -210,16 +187,11 @@ internal static class BuildersCommands
                     new { actor = context.Actor, product = context.Value(product), minutes = context.Value(minutes) },
                     $"builder {context.Value(name)}",
                     cancellationToken);
-                if (context.Terminal.Json)
+                return context.Show<PagerView>(response, pager =>
                 {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
-
-                var pager = response.Read<PagerView>();
-                context.Terminal.Line(
-                    $"Recorded {Styles.Number(context.Value(minutes))} min of toil on {Styles.Escape(context.Value(product))} for [bold]{Styles.Escape(pager.Name)}[/]: load now {Styles.Number(pager.Load)} of {Styles.Number(pager.Capacity)}.");
-                return ExitCode.Ok;
+                    context.Terminal.Line(
+                        $"Recorded {Styles.Number(context.Value(minutes))} min of toil on {Styles.Escape(context.Value(product))} for [bold]{Styles.Escape(pager.Name)}[/]: load now {Styles.Number(pager.Load)} of {Styles.Number(pager.Capacity)}.");
+                });
             });
     }
 

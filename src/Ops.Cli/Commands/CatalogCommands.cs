@@ -60,15 +60,10 @@ internal static partial class CatalogCommands
                     return failure.ExitCode;
                 }
 
-                if (context.Terminal.Json)
+                return context.Show<AppliedDocuments>(response, applied =>
                 {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
-
-                var applied = response.Read<AppliedDocuments>();
-                context.Terminal.Line($"Applied {Styles.Escape(path)}: {RunbooksCommands.Counted(applied.Products, applied.Builders, applied.Tiers, applied.Runbooks)}.");
-                return ExitCode.Ok;
+                    context.Terminal.Line($"Applied {Styles.Escape(path)}: {RunbooksCommands.Counted(applied.Products, applied.Builders, applied.Tiers, applied.Runbooks)}.");
+                });
             });
     }
 
@@ -97,14 +92,9 @@ internal static partial class CatalogCommands
             .Does(globals, async (context, cancellationToken) =>
             {
                 var response = await context.Gateway.PostAsync("/api/v1/catalog/reload", "catalog", cancellationToken);
-                if (context.Terminal.Json)
+                return context.Show<AppliedDocuments>(response, catalog =>
                 {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
-
-                var catalog = response.Read<AppliedDocuments>();
-                context.Terminal.Line($"Reloaded the catalog: {RunbooksCommands.Counted(catalog.Products, catalog.Builders, catalog.Tiers, catalog.Runbooks)}.");
-                return ExitCode.Ok;
+                    context.Terminal.Line($"Reloaded the catalog: {RunbooksCommands.Counted(catalog.Products, catalog.Builders, catalog.Tiers, catalog.Runbooks)}.");
+                });
             });
 }

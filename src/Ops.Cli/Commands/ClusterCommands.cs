@@ -13,14 +13,7 @@ internal static class ClusterCommands
             .Does(globals, async (context, cancellationToken) =>
             {
                 var response = await context.Gateway.GetAsync("/api/v1/cluster", "cluster", cancellationToken);
-                if (context.Terminal.Json)
-                {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
-
-                Render(context.Terminal, response.Read<ClusterDocument>());
-                return ExitCode.Ok;
+                return context.Show<ClusterDocument>(response, cluster => Render(context.Terminal, cluster));
             });
         command.Subcommands.Add(Drain(globals));
         manual.Section(command, """

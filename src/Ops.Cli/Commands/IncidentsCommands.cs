@@ -51,36 +51,31 @@ internal static class IncidentsCommands
                     "/api/v1/incidents" + GatewayClient.Query(("state", context.Value(state)), ("product", context.Value(product)), ("limit", context.Value(limit)?.ToString())),
                     "incidents",
                     cancellationToken);
-                if (context.Terminal.Json)
+                return context.Show<List<IncidentSummary>>(response, incidents =>
                 {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
+                    if (incidents.Count == 0)
+                    {
+                        context.Terminal.Line("[grey]No incidents.[/]");
+                        return;
+                    }
 
-                var incidents = response.Read<List<IncidentSummary>>();
-                if (incidents.Count == 0)
-                {
-                    context.Terminal.Line("[grey]No incidents.[/]");
-                    return ExitCode.Ok;
-                }
+                    var now = context.Terminal.Time.GetUtcNow();
+                    var table = Styles.Table("ID", "SEV", "STATE", "RADIUS", "ROOT", "PRODUCTS", "AGE", "TITLE");
+                    foreach (var incident in incidents)
+                    {
+                        table.Row(
+                            Styles.Escape(incident.IncidentId),
+                            Styles.Severity(incident.Severity),
+                            Styles.State(incident.State),
+                            Styles.Escape(Styles.Kebab(incident.BlastRadius)),
+                            Styles.Escape(incident.RootProduct),
+                            Styles.Escape(Styles.List(incident.Products)),
+                            Styles.Age(incident.OpenedAt, now),
+                            Styles.Escape(incident.Title));
+                    }
 
-                var now = context.Terminal.Time.GetUtcNow();
-                var table = Styles.Table("ID", "SEV", "STATE", "RADIUS", "ROOT", "PRODUCTS", "AGE", "TITLE");
-                foreach (var incident in incidents)
-                {
-                    table.Row(
-                        Styles.Escape(incident.IncidentId),
-                        Styles.Severity(incident.Severity),
-                        Styles.State(incident.State),
-                        Styles.Escape(Styles.Kebab(incident.BlastRadius)),
-                        Styles.Escape(incident.RootProduct),
-                        Styles.Escape(Styles.List(incident.Products)),
-                        Styles.Age(incident.OpenedAt, now),
-                        Styles.Escape(incident.Title));
-                }
-
-                context.Terminal.Write(table);
-                return ExitCode.Ok;
+                    context.Terminal.Write(table);
+                });
             });
     }
 
@@ -92,14 +87,7 @@ internal static class IncidentsCommands
             .Does(globals, async (context, cancellationToken) =>
             {
                 var response = await context.Gateway.GetAsync($"/api/v1/incidents/{GatewayClient.Segment(context.Value(id))}", $"incident {context.Value(id)}", cancellationToken);
-                if (context.Terminal.Json)
-                {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
-
-                Render(context.Terminal, response.Read<IncidentView>());
-                return ExitCode.Ok;
+                return context.Show<IncidentView>(response, incident => Render(context.Terminal, incident));
             });
     }
 
@@ -195,19 +183,12 @@ internal static class IncidentsCommands
     }
 
     /// <summary>After an action: the gateway's JSON, or one line saying what changed and the incident's state.</summary>
-    private static ExitCode Report(OpsContext context, GatewayResponse response, Func<IncidentView, string> line)
-    {
-        if (context.Terminal.Json)
+    private static ExitCode Report(OpsContext context, GatewayResponse response, Func<IncidentView, string> line) =>
+        context.Show<IncidentView>(response, incident =>
         {
-            context.Terminal.WriteJson(response.Text);
-            return ExitCode.Ok;
-        }
-
-        var incident = response.Read<IncidentView>();
-        context.Terminal.Line(line(incident));
-        context.Terminal.Line($"{Styles.Escape(incident.Summary.IncidentId)}  {Styles.Severity(incident.Summary.Severity)}  {Styles.State(incident.Summary.State)}  {Styles.Escape(incident.Summary.Title)}");
-        return ExitCode.Ok;
-    }
+            context.Terminal.Line(line(incident));
+            context.Terminal.Line($"{Styles.Escape(incident.Summary.IncidentId)}  {Styles.Severity(incident.Summary.Severity)}  {Styles.State(incident.Summary.State)}  {Styles.Escape(incident.Summary.Title)}");
+        });
 
     private static void Render(OpsTerminal terminal, IncidentView incident)
     {

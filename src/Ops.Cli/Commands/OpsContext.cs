@@ -22,6 +22,24 @@ internal sealed class OpsContext(ParseResult parse, GlobalOptions globals, OpsTe
     /// <summary>The actor every action body names.</summary>
     public string Actor => Settings.Actor;
 
+    /// <summary>
+    /// Prints a successful answer: with <c>--output json</c> the gateway's JSON as received, otherwise what
+    /// <paramref name="render"/> makes of it read as <typeparamref name="T"/>.
+    /// </summary>
+    public ExitCode Show<T>(GatewayResponse response, Action<T> render)
+    {
+        if (Terminal.Json)
+        {
+            Terminal.WriteJson(response.Text);
+        }
+        else
+        {
+            render(response.Read<T>());
+        }
+
+        return ExitCode.Ok;
+    }
+
     public T Value<T>(Option<T> option) => Parse.GetValue(option)!;
 
     public T Value<T>(Argument<T> argument) => Parse.GetValue(argument)!;

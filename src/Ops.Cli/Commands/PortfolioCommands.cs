@@ -15,34 +15,29 @@ internal static class PortfolioCommands
             .Does(globals, async (context, cancellationToken) =>
             {
                 var response = await context.Gateway.GetAsync("/api/v1/portfolio", "portfolio", cancellationToken);
-                if (context.Terminal.Json)
+                return context.Show<PortfolioView>(response, portfolio =>
                 {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
+                    context.Terminal.Line($"[grey]Tail over the last {portfolio.WindowDays} days, in hours of human attention.[/]");
+                    var table = Styles.Table("PRODUCT", "OWNER", "LIFECYCLE", "VALUE", "INCIDENTS", "PAGES", "RUNS", "TOIL MIN", "TAIL H", "RECOMMENDATION", "WHY");
+                    foreach (var entry in portfolio.Products)
+                    {
+                        table.Row(
+                            Styles.Escape(entry.Product),
+                            Styles.Escape(entry.Owner),
+                            Styles.Escape(Styles.Kebab(entry.Lifecycle)),
+                            Styles.Money(entry.Value),
+                            entry.Incidents.ToString(),
+                            entry.Pages.ToString(),
+                            entry.Runs.ToString(),
+                            Styles.Number(entry.ToilMinutes),
+                            Styles.Number(entry.TailCost),
+                            Recommendation(entry.Recommendation, entry.Lifecycle),
+                            Styles.Escape(entry.Why));
+                    }
 
-                var portfolio = response.Read<PortfolioView>();
-                context.Terminal.Line($"[grey]Tail over the last {portfolio.WindowDays} days, in hours of human attention.[/]");
-                var table = Styles.Table("PRODUCT", "OWNER", "LIFECYCLE", "VALUE", "INCIDENTS", "PAGES", "RUNS", "TOIL MIN", "TAIL H", "RECOMMENDATION", "WHY");
-                foreach (var entry in portfolio.Products)
-                {
-                    table.Row(
-                        Styles.Escape(entry.Product),
-                        Styles.Escape(entry.Owner),
-                        Styles.Escape(Styles.Kebab(entry.Lifecycle)),
-                        Styles.Money(entry.Value),
-                        entry.Incidents.ToString(),
-                        entry.Pages.ToString(),
-                        entry.Runs.ToString(),
-                        Styles.Number(entry.ToilMinutes),
-                        Styles.Number(entry.TailCost),
-                        Recommendation(entry.Recommendation, entry.Lifecycle),
-                        Styles.Escape(entry.Why));
-                }
-
-                context.Terminal.Write(table);
-                BuildersCommands.Recommendations(context.Terminal, portfolio.Recommendations);
-                return ExitCode.Ok;
+                    context.Terminal.Write(table);
+                    BuildersCommands.Recommendations(context.Terminal, portfolio.Recommendations);
+                });
             });
         manual.Section(command, """
             Tail = 2 h per incident + 0.5 h per page + 0.05 h per agent run + toil hours. A high tail on a product of
@@ -59,35 +54,30 @@ internal static class PortfolioCommands
             .Does(globals, async (context, cancellationToken) =>
             {
                 var response = await context.Gateway.GetAsync("/api/v1/unrouted" + GatewayClient.Query(("limit", context.Value(limit)?.ToString())), "unrouted signals", cancellationToken);
-                if (context.Terminal.Json)
+                return context.Show<UnroutedView>(response, unrouted =>
                 {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
+                    context.Terminal.Line($"{unrouted.Total} signal{(unrouted.Total == 1 ? "" : "s")} matched no product since the silo started.");
+                    if (unrouted.Recent.Count == 0)
+                    {
+                        return;
+                    }
 
-                var unrouted = response.Read<UnroutedView>();
-                context.Terminal.Line($"{unrouted.Total} signal{(unrouted.Total == 1 ? "" : "s")} matched no product since the silo started.");
-                if (unrouted.Recent.Count == 0)
-                {
-                    return ExitCode.Ok;
-                }
+                    var now = context.Terminal.Time.GetUtcNow();
+                    var table = Styles.Table("RECEIVED", "SOURCE", "FROM", "SEVERITY", "STATUS", "SUMMARY", "LABELS");
+                    foreach (var signal in unrouted.Recent)
+                    {
+                        table.Row(
+                            Styles.Age(signal.ReceivedAt, now) + " ago",
+                            Styles.Escape(signal.Source),
+                            Styles.Escape(signal.SourceIdentity),
+                            Styles.Hint(signal.Severity),
+                            Styles.State(Styles.Kebab(signal.Status)),
+                            Styles.Escape(signal.Summary),
+                            Styles.Escape(Styles.Labels(signal.Labels)));
+                    }
 
-                var now = context.Terminal.Time.GetUtcNow();
-                var table = Styles.Table("RECEIVED", "SOURCE", "FROM", "SEVERITY", "STATUS", "SUMMARY", "LABELS");
-                foreach (var signal in unrouted.Recent)
-                {
-                    table.Row(
-                        Styles.Age(signal.ReceivedAt, now) + " ago",
-                        Styles.Escape(signal.Source),
-                        Styles.Escape(signal.SourceIdentity),
-                        Styles.Hint(signal.Severity),
-                        Styles.State(Styles.Kebab(signal.Status)),
-                        Styles.Escape(signal.Summary),
-                        Styles.Escape(Styles.Labels(signal.Labels)));
-                }
-
-                context.Terminal.Write(table);
-                return ExitCode.Ok;
+                    context.Terminal.Write(table);
+                });
             });
     }
 
@@ -98,22 +88,17 @@ internal static class PortfolioCommands
         return command.Does(globals, async (context, cancellationToken) =>
         {
             var response = await context.Gateway.GetAsync($"/api/v1/heartbeats/{GatewayClient.Segment(context.Value(source))}", $"heartbeat source {context.Value(source)}", cancellationToken);
-            if (context.Terminal.Json)
+            return context.Show<HeartbeatView>(response, heartbeat =>
             {
-                context.Terminal.WriteJson(response.Text);
-                return ExitCode.Ok;
-            }
-
-            var heartbeat = response.Read<HeartbeatView>();
-            var now = context.Terminal.Time.GetUtcNow();
-            context.Terminal.Write(Styles.Facts(
-                ("source", Styles.Escape(heartbeat.Source)),
-                ("product", Styles.Escape(heartbeat.Product ?? "(none: a silence is an unrouted signal)")),
-                ("interval", Styles.Duration(heartbeat.Interval)),
-                ("beats", heartbeat.Beats == 0 ? "[grey]never heard of[/]" : heartbeat.Beats.ToString()),
-                ("last beat", heartbeat.LastBeatAt is { } at ? $"{Styles.Time(at)} ({Styles.Age(at, now)} ago)" : ""),
-                ("state", heartbeat.Beats == 0 ? "" : heartbeat.Silent ? "[red]silent: HeartbeatMissing is firing[/]" : "[green]beating[/]")));
-            return ExitCode.Ok;
+                var now = context.Terminal.Time.GetUtcNow();
+                context.Terminal.Write(Styles.Facts(
+                    ("source", Styles.Escape(heartbeat.Source)),
+                    ("product", Styles.Escape(heartbeat.Product ?? "(none: a silence is an unrouted signal)")),
+                    ("interval", Styles.Duration(heartbeat.Interval)),
+                    ("beats", heartbeat.Beats == 0 ? "[grey]never heard of[/]" : heartbeat.Beats.ToString()),
+                    ("last beat", heartbeat.LastBeatAt is { } at ? $"{Styles.Time(at)} ({Styles.Age(at, now)} ago)" : ""),
+                    ("state", heartbeat.Beats == 0 ? "" : heartbeat.Silent ? "[red]silent: HeartbeatMissing is firing[/]" : "[green]beating[/]")));
+            });
         });
     }
 

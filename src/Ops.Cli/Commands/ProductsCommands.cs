@@ -34,28 +34,24 @@ internal static class ProductsCommands
             .Does(globals, async (context, cancellationToken) =>
             {
                 var response = await context.Gateway.GetAsync("/api/v1/products", "products", cancellationToken);
-                if (context.Terminal.Json)
+                return context.Show<List<ProductSpec>>(response, products =>
                 {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
+                    var table = Styles.Table("PRODUCT", "OWNER", "LIFECYCLE", "KIND", "TIER", "DEPENDS ON", "VALUE", "DECLARED AT");
+                    foreach (var product in products)
+                    {
+                        table.Row(
+                            Styles.Escape(product.Name),
+                            Styles.Escape(product.Owner),
+                            Lifecycle(product.Lifecycle),
+                            Styles.Escape(Styles.Kebab(product.Kind)),
+                            product.Tier.ToString(),
+                            Styles.Escape(Styles.List(product.DependsOn)),
+                            Styles.Money(product.Value),
+                            Styles.Source(product.DeclaredAt));
+                    }
 
-                var table = Styles.Table("PRODUCT", "OWNER", "LIFECYCLE", "KIND", "TIER", "DEPENDS ON", "VALUE", "DECLARED AT");
-                foreach (var product in response.Read<List<ProductSpec>>())
-                {
-                    table.Row(
-                        Styles.Escape(product.Name),
-                        Styles.Escape(product.Owner),
-                        Lifecycle(product.Lifecycle),
-                        Styles.Escape(Styles.Kebab(product.Kind)),
-                        product.Tier.ToString(),
-                        Styles.Escape(Styles.List(product.DependsOn)),
-                        Styles.Money(product.Value),
-                        Styles.Source(product.DeclaredAt));
-                }
-
-                context.Terminal.Write(table);
-                return ExitCode.Ok;
+                    context.Terminal.Write(table);
+                });
             });
 
     private static Command Show(GlobalOptions globals)
@@ -66,14 +62,7 @@ internal static class ProductsCommands
             .Does(globals, async (context, cancellationToken) =>
             {
                 var response = await context.Gateway.GetAsync($"/api/v1/products/{GatewayClient.Segment(context.Value(name))}", $"product {context.Value(name)}", cancellationToken);
-                if (context.Terminal.Json)
-                {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
-
-                Render(context.Terminal, response.Read<ProductDocument>());
-                return ExitCode.Ok;
+                return context.Show<ProductDocument>(response, product => Render(context.Terminal, product));
             });
     }
 
@@ -90,15 +79,10 @@ internal static class ProductsCommands
                     new { actor = context.Actor, to = context.Value(to) },
                     $"product {context.Value(name)}",
                     cancellationToken);
-                if (context.Terminal.Json)
+                return context.Show<ProductSpec>(response, product =>
                 {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
-
-                var product = response.Read<ProductSpec>();
-                context.Terminal.Line($"[bold]{Styles.Escape(product.Name)}[/] now belongs to [bold]{Styles.Escape(product.Owner)}[/]: its pages go to them from now on.");
-                return ExitCode.Ok;
+                    context.Terminal.Line($"[bold]{Styles.Escape(product.Name)}[/] now belongs to [bold]{Styles.Escape(product.Owner)}[/]: its pages go to them from now on.");
+                });
             });
     }
 
@@ -111,15 +95,10 @@ internal static class ProductsCommands
             {
                 var response = await context.Gateway.PostJsonAsync(
                     $"/api/v1/products/{GatewayClient.Segment(context.Value(name))}/retire", new { actor = context.Actor }, $"product {context.Value(name)}", cancellationToken);
-                if (context.Terminal.Json)
+                return context.Show<ProductSpec>(response, product =>
                 {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
-
-                var product = response.Read<ProductSpec>();
-                context.Terminal.Line($"[bold]{Styles.Escape(product.Name)}[/] is {Lifecycle(product.Lifecycle)}: no runbooks run and nobody is paged for it; it no longer counts in {Styles.Escape(product.Owner)}'s load.");
-                return ExitCode.Ok;
+                    context.Terminal.Line($"[bold]{Styles.Escape(product.Name)}[/] is {Lifecycle(product.Lifecycle)}: no runbooks run and nobody is paged for it; it no longer counts in {Styles.Escape(product.Owner)}'s load.");
+                });
             });
     }
 

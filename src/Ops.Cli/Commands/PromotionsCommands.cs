@@ -40,37 +40,32 @@ internal static class PromotionsCommands
             {
                 var response = await context.Gateway.GetAsync(
                     "/api/v1/promotions" + GatewayClient.Query(("product", context.Value(product)), ("state", context.Value(state))), "promotions", cancellationToken);
-                if (context.Terminal.Json)
+                return context.Show<List<PromotionView>>(response, promotions =>
                 {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
+                    if (promotions.Count == 0)
+                    {
+                        context.Terminal.Line("[grey]No promotions.[/]");
+                        return;
+                    }
 
-                var promotions = response.Read<List<PromotionView>>();
-                if (promotions.Count == 0)
-                {
-                    context.Terminal.Line("[grey]No promotions.[/]");
-                    return ExitCode.Ok;
-                }
+                    var now = context.Terminal.Time.GetUtcNow();
+                    var table = Styles.Table("ID", "PRODUCT", "STATE", "RUNBOOK", "MODE", "FROM INCIDENTS", "PROPOSED", "DECIDED BY", "APPROVED RUNS OK");
+                    foreach (var promotion in promotions)
+                    {
+                        table.Row(
+                            Styles.Escape(promotion.PromotionId),
+                            Styles.Escape(promotion.Product),
+                            Styles.State(promotion.State),
+                            $"{Styles.Escape(promotion.Runbook.Name)} v{promotion.Runbook.Version}",
+                            Styles.Escape(Styles.Kebab(promotion.Runbook.Mode)),
+                            Styles.Escape(Styles.List(promotion.Incidents)),
+                            Styles.Age(promotion.ProposedAt, now) + " ago",
+                            Styles.Escape(promotion.DecidedBy),
+                            promotion.SuccessfulApprovedRuns.ToString());
+                    }
 
-                var now = context.Terminal.Time.GetUtcNow();
-                var table = Styles.Table("ID", "PRODUCT", "STATE", "RUNBOOK", "MODE", "FROM INCIDENTS", "PROPOSED", "DECIDED BY", "APPROVED RUNS OK");
-                foreach (var promotion in promotions)
-                {
-                    table.Row(
-                        Styles.Escape(promotion.PromotionId),
-                        Styles.Escape(promotion.Product),
-                        Styles.State(promotion.State),
-                        $"{Styles.Escape(promotion.Runbook.Name)} v{promotion.Runbook.Version}",
-                        Styles.Escape(Styles.Kebab(promotion.Runbook.Mode)),
-                        Styles.Escape(Styles.List(promotion.Incidents)),
-                        Styles.Age(promotion.ProposedAt, now) + " ago",
-                        Styles.Escape(promotion.DecidedBy),
-                        promotion.SuccessfulApprovedRuns.ToString());
-                }
-
-                context.Terminal.Write(table);
-                return ExitCode.Ok;
+                    context.Terminal.Write(table);
+                });
             });
     }
 
@@ -87,23 +82,18 @@ internal static class PromotionsCommands
                     new { actor = context.Actor },
                     $"promotion {context.Value(promotion)} of {context.Value(product)}",
                     cancellationToken);
-                if (context.Terminal.Json)
+                return context.Show<PromotionView>(response, view =>
                 {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
-
-                var view = response.Read<PromotionView>();
-                var meaning = view.State switch
-                {
-                    "approved" => "active in confirm-first mode; each matching occurrence proposes a run that waits for 'opsctl runs approve'",
-                    "promoted" => "active and automatic; matching occurrences are remediated without asking",
-                    "rejected" => "discarded; it will not become active",
-                    _ => view.State,
-                };
-                context.Terminal.Line(
-                    $"Promotion [bold]{Styles.Escape(view.PromotionId)}[/] ({Styles.Escape(view.Runbook.Name)} v{view.Runbook.Version} for {Styles.Escape(view.Product)}) is {Styles.State(view.State)}: {Styles.Escape(meaning)}.");
-                return ExitCode.Ok;
+                    var meaning = view.State switch
+                    {
+                        "approved" => "active in confirm-first mode; each matching occurrence proposes a run that waits for 'opsctl runs approve'",
+                        "promoted" => "active and automatic; matching occurrences are remediated without asking",
+                        "rejected" => "discarded; it will not become active",
+                        _ => view.State,
+                    };
+                    context.Terminal.Line(
+                        $"Promotion [bold]{Styles.Escape(view.PromotionId)}[/] ({Styles.Escape(view.Runbook.Name)} v{view.Runbook.Version} for {Styles.Escape(view.Product)}) is {Styles.State(view.State)}: {Styles.Escape(meaning)}.");
+                });
             });
     }
 }

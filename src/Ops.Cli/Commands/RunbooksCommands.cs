@@ -46,35 +46,30 @@ internal static class RunbooksCommands
             .Does(globals, async (context, cancellationToken) =>
             {
                 var response = await context.Gateway.GetAsync("/api/v1/runbooks" + GatewayClient.Query(("product", context.Value(product))), "runbooks", cancellationToken);
-                if (context.Terminal.Json)
+                return context.Show<List<RunbookSpec>>(response, runbooks =>
                 {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
+                    if (runbooks.Count == 0)
+                    {
+                        context.Terminal.Line("[grey]No runbooks.[/]");
+                        return;
+                    }
 
-                var runbooks = response.Read<List<RunbookSpec>>();
-                if (runbooks.Count == 0)
-                {
-                    context.Terminal.Line("[grey]No runbooks.[/]");
-                    return ExitCode.Ok;
-                }
+                    var table = Styles.Table("PRODUCT", "RUNBOOK", "VERSION", "MODE", "MATCH", "DIAGNOSTICS", "REMEDIATION", "DECLARED AT");
+                    foreach (var runbook in runbooks)
+                    {
+                        table.Row(
+                            Styles.Escape(runbook.Product),
+                            Styles.Escape(runbook.Name),
+                            runbook.Version.ToString(),
+                            Styles.Escape(Styles.Kebab(runbook.Mode)),
+                            Styles.Escape(Match(runbook.Match)),
+                            runbook.Diagnostics.Count.ToString(),
+                            runbook.Remediation.Count.ToString(),
+                            Styles.Source(runbook.DeclaredAt));
+                    }
 
-                var table = Styles.Table("PRODUCT", "RUNBOOK", "VERSION", "MODE", "MATCH", "DIAGNOSTICS", "REMEDIATION", "DECLARED AT");
-                foreach (var runbook in runbooks)
-                {
-                    table.Row(
-                        Styles.Escape(runbook.Product),
-                        Styles.Escape(runbook.Name),
-                        runbook.Version.ToString(),
-                        Styles.Escape(Styles.Kebab(runbook.Mode)),
-                        Styles.Escape(Match(runbook.Match)),
-                        runbook.Diagnostics.Count.ToString(),
-                        runbook.Remediation.Count.ToString(),
-                        Styles.Source(runbook.DeclaredAt));
-                }
-
-                context.Terminal.Write(table);
-                return ExitCode.Ok;
+                    context.Terminal.Write(table);
+                });
             });
     }
 

@@ -78,16 +78,11 @@ internal static class RunsCommands
                     new { actor = context.Actor },
                     $"run {context.Value(run)} of {context.Value(product)}",
                     cancellationToken);
-                if (context.Terminal.Json)
+                return context.Show<RunView>(response, view =>
                 {
-                    context.Terminal.WriteJson(response.Text);
-                    return ExitCode.Ok;
-                }
-
-                var view = response.Read<RunView>();
-                context.Terminal.Line($"Run [bold]{Styles.Escape(view.RunId)}[/] ({Styles.Escape(view.Runbook)} v{view.RunbookVersion}) is {Styles.State(view.State)}.");
-                Steps(context.Terminal, view);
-                return ExitCode.Ok;
+                    context.Terminal.Line($"Run [bold]{Styles.Escape(view.RunId)}[/] ({Styles.Escape(view.Runbook)} v{view.RunbookVersion}) is {Styles.State(view.State)}.");
+                    Steps(context.Terminal, view);
+                });
             });
     }
 

@@ -44,8 +44,6 @@ internal static class Styles
         where TEnum : struct, Enum =>
         JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 
-    public static string Flag(bool value, string whenTrue, string whenFalse = "") => value ? whenTrue : whenFalse;
-
     public static string Time(DateTimeOffset? at) =>
         at is { } t ? t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "";
 
@@ -154,5 +152,4 @@ internal static class Styles
 
         return grid;
     }
-
 }

@@ -28,14 +28,6 @@ namespace Ops.Gateway.Ingest;
 /// </remarks>
 public static class IngestEndpoints
 {
-    // Format names as operators and senders know them (problem titles, log lines).
-    private const string WebhookFormat = "Alertmanager webhook";
-    private const string AlertsFormat = "Alertmanager /api/v2/alerts";
-    private const string EventsFormat = "PagerDuty Events v2";
-    private const string ChangeFormat = "PagerDuty change event";
-    private const string GenericFormat = "generic signals";
-    private const string HeartbeatFormat = "heartbeat";
-
     /// <summary>
     /// Maps the ingest endpoints (paths above, at the root of <paramref name="routes"/>) and returns their group, so
     /// the host can add authorization or rate limiting to all of them at once. Needs <see cref="IngestServiceCollectionExtensions.AddOpsIngest"/>.
@@ -64,90 +56,54 @@ public static class IngestEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
     private static Task<IResult> PostAlertmanagerWebhookAsync(HttpContext http, IngestRequestReader reader, SignalIntake intake, CancellationToken cancellationToken) =>
-        AcceptSignalsAsync(http, reader, intake, WebhookFormat, AlertmanagerWebhookParser.Parse, StatusCodes.Status202Accepted, cancellationToken);
+        AcceptSignalsAsync(http, reader, intake, IngestFormat.AlertmanagerWebhook, AlertmanagerWebhookParser.Parse, StatusCodes.Status202Accepted, cancellationToken);
 
     private static Task<IResult> PostAlertmanagerAlertsAsync(HttpContext http, IngestRequestReader reader, SignalIntake intake, CancellationToken cancellationToken) =>
-        AcceptSignalsAsync(http, reader, intake, AlertsFormat, AlertmanagerApiParser.Parse, StatusCodes.Status200OK, cancellationToken);
+        AcceptSignalsAsync(http, reader, intake, IngestFormat.AlertmanagerApi, AlertmanagerApiParser.Parse, StatusCodes.Status200OK, cancellationToken);
 
     private static Task<IResult> PostSignalsAsync(HttpContext http, IngestRequestReader reader, SignalIntake intake, CancellationToken cancellationToken) =>
-        AcceptSignalsAsync(http, reader, intake, GenericFormat, GenericSignalParser.Parse, StatusCodes.Status202Accepted, cancellationToken);
+        AcceptSignalsAsync(http, reader, intake, IngestFormat.Generic, GenericSignalParser.Parse, StatusCodes.Status202Accepted, cancellationToken);
 
     private static async Task<IResult> AcceptSignalsAsync(
         HttpContext http,
         IngestRequestReader reader,
         SignalIntake intake,
-        string format,
+        IngestFormat format,
         Func<JsonElement, IngestContext, ParseResult<IReadOnlyList<Signal>>> parse,
         int successStatus,
         CancellationToken cancellationToken)
     {
-        var context = reader.ContextFor(http);
-        var body = await reader.ReadJsonAsync(http, format, pagerDuty: false, cancellationToken);
-        if (body.Problem is { } problem)
+        var (signals, problem) = await reader.ReadAsync(http, format, parse, cancellationToken);
+        if (problem is not null)
         {
             return problem;
         }
 
-        ParseResult<IReadOnlyList<Signal>> parsed;
-        using (body.Document)
-        {
-            parsed = parse(body.Document!.RootElement, context);
-        }
-
-        if (!parsed.IsValid)
-        {
-            return reader.Invalid(http, format, parsed.Errors, pagerDuty: false);
-        }
-
-        var accepted = IngestAccepted.From(await intake.AcceptAsync(parsed.Value!, cancellationToken));
+        var accepted = IngestAccepted.From(await intake.AcceptAsync(signals!, cancellationToken));
         return successStatus == StatusCodes.Status200OK ? TypedResults.Ok(accepted) : TypedResults.Accepted((string?)null, accepted);
     }
 
     private static async Task<IResult> PostPagerDutyEventAsync(HttpContext http, IngestRequestReader reader, SignalIntake intake, CancellationToken cancellationToken)
     {
-        var context = reader.ContextFor(http);
-        var body = await reader.ReadJsonAsync(http, EventsFormat, pagerDuty: true, cancellationToken);
-        if (body.Problem is { } problem)
+        var (signal, problem) = await reader.ReadAsync(http, IngestFormat.PagerDutyEvent, PagerDutyEventsParser.Parse, cancellationToken);
+        if (problem is not null)
         {
             return problem;
         }
 
-        ParseResult<Signal> parsed;
-        using (body.Document)
-        {
-            parsed = PagerDutyEventsParser.Parse(body.Document!.RootElement, context);
-        }
-
-        if (!parsed.IsValid)
-        {
-            return reader.Invalid(http, EventsFormat, parsed.Errors, pagerDuty: true);
-        }
-
-        await intake.AcceptAsync([parsed.Value!], cancellationToken);
-        return TypedResults.Accepted((string?)null, new PagerDutyAccepted("success", "Event processed", parsed.Value!.DedupKey));
+        await intake.AcceptAsync([signal!], cancellationToken);
+        return TypedResults.Accepted((string?)null, new PagerDutyAccepted("success", "Event processed", signal!.DedupKey));
     }
 
     private static async Task<IResult> PostPagerDutyChangeAsync(HttpContext http, IngestRequestReader reader, SignalIntake intake, CancellationToken cancellationToken)
     {
-        var context = reader.ContextFor(http);
-        var body = await reader.ReadJsonAsync(http, ChangeFormat, pagerDuty: true, cancellationToken);
-        if (body.Problem is { } problem)
+        var (change, problem) = await reader.ReadAsync(http, IngestFormat.PagerDutyChange, ChangeEventParser.Parse, cancellationToken);
+        if (problem is not null)
         {
             return problem;
         }
 
-        ParseResult<ChangeEvent> parsed;
-        using (body.Document)
-        {
-            parsed = ChangeEventParser.Parse(body.Document!.RootElement, context);
-        }
-
-        if (!parsed.IsValid)
-        {
-            return reader.Invalid(http, ChangeFormat, parsed.Errors, pagerDuty: true);
-        }
-
-        await intake.AcceptAsync(parsed.Value!, cancellationToken);
+        await intake.AcceptAsync(change!, cancellationToken);
         return TypedResults.Accepted((string?)null, new PagerDutyAccepted("success", "Change event processed", null));
     }
 
@@ -182,7 +138,7 @@ public static class IngestEndpoints
 
         if (errors.Count > 0)
         {
-            return reader.Invalid(http, HeartbeatFormat, errors, pagerDuty: false);
+            return reader.Invalid(http, IngestFormat.Heartbeat, errors);
         }
 
         var named = string.IsNullOrWhiteSpace(product) ? null : router.FindProduct(product) ?? product;

@@ -21,19 +21,19 @@ internal static class IngestProblems
     public const string PagerDutyInvalidMessage = "Event object is invalid";
 
     /// <summary>400: the body is JSON but not a valid request of <paramref name="format"/>.</summary>
-    public static IResult Invalid(IDictionary<string, string[]> errors, string format, bool pagerDuty)
+    public static IResult Invalid(IDictionary<string, string[]> errors, IngestFormat format)
     {
         var first = errors.First();
         var more = errors.Count > 1 ? $" (and {errors.Count - 1} more field(s), see errors)" : "";
         return TypedResults.ValidationProblem(
             errors,
             detail: $"{first.Key}: {first.Value[0]}{more} Nothing was stored; fix the request and send it again.",
-            title: $"The request is not a valid {format} request.",
-            extensions: pagerDuty ? new Dictionary<string, object?> { ["message"] = PagerDutyInvalidMessage } : null);
+            title: $"The request is not a valid {format.Title} request.",
+            extensions: format.PagerDuty ? new Dictionary<string, object?> { ["message"] = PagerDutyInvalidMessage } : null);
     }
 
     /// <summary>400: the body is not JSON; names the line and byte where reading stopped.</summary>
-    public static IResult MalformedJson(JsonException exception, string format, bool pagerDuty)
+    public static IResult MalformedJson(JsonException exception, IngestFormat format)
     {
         var reason = exception.Message;
         var cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
@@ -42,12 +42,12 @@ internal static class IngestProblems
             ? string.Create(CultureInfo.InvariantCulture, $"line {line + 1}, byte {exception.BytePositionInLine + 1}: ")
             : "";
         var errors = new Dictionary<string, string[]> { [exception.Path ?? "$"] = [$"Malformed JSON at {where}{reason}"] };
-        return Invalid(errors, format, pagerDuty);
+        return Invalid(errors, format);
     }
 
     /// <summary>400: the body is empty.</summary>
-    public static IResult EmptyBody(string format, bool pagerDuty) =>
-        Invalid(new Dictionary<string, string[]> { ["$"] = ["Expected a JSON body, found none."] }, format, pagerDuty);
+    public static IResult EmptyBody(IngestFormat format) =>
+        Invalid(new Dictionary<string, string[]> { ["$"] = ["Expected a JSON body, found none."] }, format);
 
     /// <summary>413: the body is larger than <see cref="IngestOptions.MaxBodyBytes"/>.</summary>
     public static IResult TooLarge(int maxBytes) => TypedResults.Problem(

@@ -5,18 +5,19 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using Ops.Contracts.Signals;
 using Ops.Runtime.Diagnostics;
 
 namespace Ops.Gateway.Ingest;
 
-/// <summary>A request body read as JSON, or the problem to answer instead.</summary>
-internal readonly record struct JsonBody(JsonDocument? Document, IResult? Problem);
+/// <summary>A request read and parsed into <typeparamref name="T"/>, or the problem to answer instead.</summary>
+internal readonly record struct IngestRequest<T>(T? Value, IResult? Problem)
+    where T : class;
 
 /// <summary>
 /// The request-side checks every ingest endpoint shares, in order: the body is declared as uncompressed UTF-8 JSON
 /// (else 415), is at most <see cref="IngestOptions.MaxBodyBytes"/> (else 413) and is well-formed JSON (else 400
-/// naming line and byte). Also builds the <see cref="IngestContext"/> (receipt time, sender) and logs rejections.
+/// naming line and byte), then is a valid request of its format (else 400 naming the fields). Also builds the
+/// <see cref="IngestContext"/> (receipt time, sender) and logs and counts rejections.
 /// </summary>
 internal sealed partial class IngestRequestReader
 {
@@ -50,8 +51,35 @@ internal sealed partial class IngestRequestReader
         return agent.Length == 0 ? address : $"{address} {agent}";
     }
 
-    /// <summary>Reads and parses the body; the caller owns (disposes) the document.</summary>
-    public async Task<JsonBody> ReadJsonAsync(HttpContext http, string format, bool pagerDuty, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the body and parses it with <paramref name="parse"/> (given the request's <see cref="IngestContext"/>,
+    /// taken before the body is read): the parsed value, or the 4xx problem to answer, already logged and counted.
+    /// </summary>
+    public async Task<IngestRequest<T>> ReadAsync<T>(
+        HttpContext http,
+        IngestFormat format,
+        Func<JsonElement, IngestContext, ParseResult<T>> parse,
+        CancellationToken cancellationToken)
+        where T : class
+    {
+        var context = ContextFor(http);
+        var (document, problem) = await ReadJsonAsync(http, format, cancellationToken);
+        if (problem is not null)
+        {
+            return new(null, problem);
+        }
+
+        ParseResult<T> parsed;
+        using (document)
+        {
+            parsed = parse(document!.RootElement, context);
+        }
+
+        return parsed.IsValid ? new(parsed.Value, null) : new(null, Invalid(http, format, parsed.Errors));
+    }
+
+    /// <summary>Reads and parses the body as JSON; the caller owns (disposes) the document.</summary>
+    private async Task<(JsonDocument? Document, IResult? Problem)> ReadJsonAsync(HttpContext http, IngestFormat format, CancellationToken cancellationToken)
     {
         var request = http.Request;
         var maxBytes = _options.Value.MaxBodyBytes;
@@ -90,46 +118,35 @@ internal sealed partial class IngestRequestReader
 
         if (bytes.Length == 0)
         {
-            return Rejected(http, format, IngestProblems.EmptyBody(format, pagerDuty), "empty body");
+            return Rejected(http, format, IngestProblems.EmptyBody(format), "empty body");
         }
 
         try
         {
-            return new JsonBody(JsonDocument.Parse(bytes, s_documentOptions), null);
+            return (JsonDocument.Parse(bytes, s_documentOptions), null);
         }
         catch (JsonException exception)
         {
-            return Rejected(http, format, IngestProblems.MalformedJson(exception, format, pagerDuty), exception.Message);
+            return Rejected(http, format, IngestProblems.MalformedJson(exception, format), exception.Message);
         }
     }
 
     /// <summary>The 400 answer for a body that parsed as JSON but is not a valid request; logged for the operator.</summary>
-    public IResult Invalid(HttpContext http, string format, IDictionary<string, string[]> errors, bool pagerDuty)
+    public IResult Invalid(HttpContext http, IngestFormat format, IDictionary<string, string[]> errors)
     {
         var first = errors.First();
-        LogRejected(format, SenderOf(http), StatusCodes.Status400BadRequest, $"{first.Key}: {first.Value[0]}");
-        _instruments?.RecordRejected(FormatLabel(format), StatusCodes.Status400BadRequest);
-        return IngestProblems.Invalid(errors, format, pagerDuty);
+        LogRejected(format.Title, SenderOf(http), StatusCodes.Status400BadRequest, $"{first.Key}: {first.Value[0]}");
+        _instruments?.RecordRejected(format.MetricLabel, StatusCodes.Status400BadRequest);
+        return IngestProblems.Invalid(errors, format);
     }
 
-    private JsonBody Rejected(HttpContext http, string format, IResult problem, string reason)
+    private (JsonDocument? Document, IResult? Problem) Rejected(HttpContext http, IngestFormat format, IResult problem, string reason)
     {
         var status = (problem as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status400BadRequest;
-        LogRejected(format, SenderOf(http), status, reason);
-        _instruments?.RecordRejected(FormatLabel(format), status);
-        return new JsonBody(null, problem);
+        LogRejected(format.Title, SenderOf(http), status, reason);
+        _instruments?.RecordRejected(format.MetricLabel, status);
+        return (null, problem);
     }
-
-    /// <summary>The <c>format</c> label of the ingest metrics: the wire format's <see cref="SignalSources"/> name.</summary>
-    private static string FormatLabel(string format) => format switch
-    {
-        "Alertmanager webhook" => SignalSources.AlertmanagerWebhook,
-        "Alertmanager /api/v2/alerts" => SignalSources.AlertmanagerApi,
-        "PagerDuty Events v2" => SignalSources.PagerDuty,
-        "PagerDuty change event" => "pagerduty-change",
-        "generic signals" => SignalSources.Generic,
-        _ => format,
-    };
 
     private static string? UnsupportedContent(HttpRequest request)
     {

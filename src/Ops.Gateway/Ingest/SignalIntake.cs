@@ -70,7 +70,7 @@ public sealed partial class SignalIntake
         ArgumentNullException.ThrowIfNull(change);
         var routed = change with { Product = _router.Route(change) };
         await _inbox.AppendAsync([new InboxAppend(RecipientFor(routed.Product), InboxKinds.Change, OpsJson.Serialize(routed))], cancellationToken);
-        _instruments?.RecordAccepted("pagerduty-change", routed.Product is not null);
+        _instruments?.RecordAccepted(IngestFormat.PagerDutyChange.MetricLabel, routed.Product is not null);
         if (routed.Product is null)
         {
             LogUnroutedChange(routed.RoutingKey, routed.SourceIdentity);
