@@ -269,17 +269,7 @@ public sealed class OpsLoopUnderKillTests(ITestOutputHelper output)
               channels:
                 - { kind: webhook, url: "{{world}}/notify/{{team}}-team" }
 
-            """)) + $$"""
-            ---
-            apiVersion: ops.orleans/v1
-            kind: EscalationTier
-            metadata: { name: architects }
-            spec:
-              default: true
-              members: [Ada]
-              channels:
-                - { kind: webhook, url: "{{world}}/notify/architects" }
-            """,
+            """)) + "---\n" + CatalogYaml.DefaultTier(world),
         Products: """
             apiVersion: ops.orleans/v1
             kind: Product

@@ -102,14 +102,7 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output)
               channels:
                 - { kind: webhook, url: "{{world}}/notify/kill-team" }
             ---
-            apiVersion: ops.orleans/v1
-            kind: EscalationTier
-            metadata: { name: architects }
-            spec:
-              default: true
-              members: [Ada]
-              channels:
-                - { kind: webhook, url: "{{world}}/notify/architects" }
+            {{CatalogYaml.DefaultTier(world)}}
             """,
         Products: string.Join("---\n", Products.Select(p => $$"""
             apiVersion: ops.orleans/v1
