@@ -9,39 +9,29 @@ namespace Ops.EndToEnd.Tests.Cluster;
 /// server over a portfolio written into a temp directory of the run's own (deleted on dispose), with a stopwatch for
 /// the progress lines the test writes. Skips (or fails under scripts/test.sh) like <see cref="ClusterDatabase.Require"/>.
 /// </summary>
-internal sealed class ClusterRun : IAsyncDisposable
+internal sealed class ClusterRun(ITestOutputHelper output, Stopwatch total, string connectionString, LoopbackWorld world, string directory) : IAsyncDisposable
 {
-    private readonly ITestOutputHelper _output;
-    private readonly string _directory;
     private ClusterProcesses? _cluster;
 
-    private ClusterRun(ITestOutputHelper output, Stopwatch total, string connectionString, LoopbackWorld world, string directory)
-    {
-        _output = output;
-        Total = total;
-        ConnectionString = connectionString;
-        World = world;
-        _directory = directory;
-    }
+    public string ConnectionString => connectionString;
 
-    public string ConnectionString { get; }
-
-    public LoopbackWorld World { get; }
+    public LoopbackWorld World => world;
 
     public ClusterProcesses Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not started.");
 
     /// <summary>Started before the world and the silos: every progress line counts from here.</summary>
-    public Stopwatch Total { get; }
+    public Stopwatch Total => total;
 
     /// <summary>Starts the world and three silos over <paramref name="portfolio"/> (given the world's origin), all ready when this returns.</summary>
     public static async Task<ClusterRun> StartAsync(string directoryPrefix, Func<string, Portfolio> portfolio, ITestOutputHelper output)
     {
         var connectionString = ClusterDatabase.Require();
         var total = Stopwatch.StartNew();
-        var run = new ClusterRun(output, total, connectionString, await LoopbackWorld.StartAsync(), Directory.CreateTempSubdirectory(directoryPrefix).FullName);
+        var directory = Directory.CreateTempSubdirectory(directoryPrefix).FullName;
+        var run = new ClusterRun(output, total, connectionString, await LoopbackWorld.StartAsync(), directory);
         try
         {
-            run._cluster = await ClusterProcesses.StartAsync(portfolio(run.World.BaseUrl).Write(run._directory), run._directory, connectionString);
+            run._cluster = await ClusterProcesses.StartAsync(portfolio(run.World.BaseUrl).Write(directory), directory, connectionString);
         }
         catch
         {
@@ -62,14 +52,14 @@ internal sealed class ClusterRun : IAsyncDisposable
         }
 
         await Cluster.KillAsync(victim);
-        _output.WriteLine($"killed silo-{victim} after {accepted()} accepted signals ({Total.ElapsedMilliseconds} ms)");
+        output.WriteLine($"killed silo-{victim} after {accepted()} accepted signals ({Total.ElapsedMilliseconds} ms)");
     });
 
     /// <summary>Restarts silo <paramref name="victim"/> (same name, same data directory); ready when this returns.</summary>
     public async Task RestartAsync(int victim)
     {
         await Cluster.StartAsync(victim);
-        _output.WriteLine($"silo-{victim} restarted and ready after {Total.ElapsedMilliseconds} ms");
+        output.WriteLine($"silo-{victim} restarted and ready after {Total.ElapsedMilliseconds} ms");
     }
 
     public async ValueTask DisposeAsync()
@@ -79,10 +69,10 @@ internal sealed class ClusterRun : IAsyncDisposable
             await _cluster.DisposeAsync();
         }
 
-        await World.DisposeAsync();
+        await world.DisposeAsync();
         try
         {
-            Directory.Delete(_directory, recursive: true);
+            Directory.Delete(directory, recursive: true);
         }
         catch (IOException)
         {
