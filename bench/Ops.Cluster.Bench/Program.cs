@@ -9,9 +9,9 @@ using Ops.Runtime.Testing;
 // Needs OPS_TEST_POSTGRES (scripts/start-test-postgres.sh prints one). Every silo runs in this process (TestCluster):
 // 1 vs 3 silos share the same cores, so "3 silos" measures the cost of routing, not added capacity.
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
-var runs = IntArg("--runs", 5);
-var seconds = IntArg("--seconds", 3);
-var timings = StringArg("--timings", "both");
+var runs = args.IntArg("--runs", 5);
+var seconds = args.IntArg("--seconds", 3);
+var timings = args.StringArg("--timings", "both");
 var postgres = Environment.GetEnvironmentVariable(TestClusterOptions.PostgresEnvironmentVariable);
 if (postgres is null)
 {
@@ -229,16 +229,4 @@ static string KeyServedBy(TestCluster cluster, TestSilo silo, string prefix, int
     }
 
     throw new InvalidOperationException($"No key with prefix {prefix} lands on {silo}.");
-}
-
-int IntArg(string name, int fallback)
-{
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
-}
-
-string StringArg(string name, string fallback)
-{
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
 }

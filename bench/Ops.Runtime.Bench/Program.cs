@@ -10,11 +10,11 @@ using Ops.Runtime.Testing;
 //   dotnet run -c Release --project bench/Ops.Runtime.Bench -- [calls|activations|writes|inbox|all] [--runs N] [--seconds S]
 // PostgreSQL figures need OPS_TEST_POSTGRES (scripts/start-test-postgres.sh prints one); without it they are skipped.
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
-var runs = IntArg("--runs", 5);
-var seconds = IntArg("--seconds", 2);
+var runs = args.IntArg("--runs", 5);
+var seconds = args.IntArg("--seconds", 2);
 var duration = TimeSpan.FromSeconds(seconds);
 var postgres = Environment.GetEnvironmentVariable(TestClusterOptions.PostgresEnvironmentVariable);
-var dialect = StringArg("--dialect", "both");
+var dialect = args.StringArg("--dialect", "both");
 var sqlite = dialect is "both" or "sqlite";
 if (dialect is "sqlite")
 {
@@ -176,13 +176,13 @@ async Task WritesAsync(TestStorage storage)
 
 async Task InboxAsync(TestStorage storage)
 {
-    var name = storage == TestStorage.Sqlite ? $"SQLite (synchronous={StringArg("--sqlite-sync", "Full")})" : "PostgreSQL";
+    var name = storage == TestStorage.Sqlite ? $"SQLite (synchronous={args.StringArg("--sqlite-sync", "Full")})" : "PostgreSQL";
     var target = storage == TestStorage.Sqlite ? "target ≥ 50,000/s" : "target ≥ 20,000/s";
 
     // Appends alone: records are stored (group commit) but not delivered.
     if (scenario != "inbox-e2e")
     {
-    var synchronous = StringArg("--sqlite-sync", "Full");
+    var synchronous = args.StringArg("--sqlite-sync", "Full");
     await using (var cluster = await StartClusterAsync(storage, o =>
     {
         o.Configuration["Inbox:Deliver"] = "false";
@@ -294,16 +294,4 @@ static long FullGcMemory()
     GC.WaitForPendingFinalizers();
     GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
     return GC.GetTotalMemory(forceFullCollection: true);
-}
-
-string StringArg(string name, string fallback)
-{
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
-}
-
-int IntArg(string name, int fallback)
-{
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
 }

@@ -38,14 +38,7 @@ public static class CliPortfolio
               channels:
                 - { kind: webhook, url: "{{receiver}}/notify/shop-team" }
             ---
-            apiVersion: ops.orleans/v1
-            kind: EscalationTier
-            metadata: { name: architects }
-            spec:
-              default: true
-              members: [Ada]
-              channels:
-                - { kind: webhook, url: "{{receiver}}/notify/architects" }
+            {{CatalogYaml.DefaultTier(receiver)}}
             """,
         Products: """
             apiVersion: ops.orleans/v1

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
@@ -21,7 +20,7 @@ namespace Ops.EndToEnd.Tests.Cluster;
 /// a clean answer are retried as in <see cref="SiloProcessKillTests"/>; a re-sent signal is a re-send of a firing
 /// symptom, which changes nothing.
 /// </summary>
-public sealed class OpsLoopUnderKillTests(ITestOutputHelper output) : IDisposable
+public sealed class OpsLoopUnderKillTests(ITestOutputHelper output)
 {
     private const int KillAfter = 70;
     private const int Workers = 6;
@@ -34,16 +33,11 @@ public sealed class OpsLoopUnderKillTests(ITestOutputHelper output) : IDisposabl
     private static readonly string[] Dependents = ["store", "cart"];
     private static readonly SentSignal PgFailure = new("pg", "PgConnectionsExhausted", "pool", "main", "critical");
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("ops-loopkill-").FullName;
-
     [SkippableFact]
     public async Task Killing_a_silo_process_under_load_loses_no_signal_and_duplicates_no_incident_page_or_run()
     {
-        var connectionString = ClusterDatabase.Require();
-        var total = Stopwatch.StartNew();
-        await using var world = await LoopbackWorld.StartAsync();
-        await using var cluster = await ClusterProcesses.StartAsync(Portfolio(world.BaseUrl).Write(_directory), _directory, connectionString);
-        output.WriteLine($"3 silos ready after {total.ElapsedMilliseconds} ms");
+        await using var run = await ClusterRun.StartAsync("ops-loopkill-", Portfolio, output);
+        var (cluster, world, total) = (run.Cluster, run.World, run.Total);
         try
         {
             var accepted = new ConcurrentDictionary<int, string>();
@@ -61,16 +55,7 @@ public sealed class OpsLoopUnderKillTests(ITestOutputHelper output) : IDisposabl
 
             // Load: signal i goes first to gateway i % 3; see SendUntilAcceptedAsync for retries and ambiguity.
             var next = -1;
-            var killing = Task.Run(async () =>
-            {
-                while (accepted.Count < KillAfter)
-                {
-                    await Task.Delay(10);
-                }
-
-                await cluster.KillAsync(Victim);
-                output.WriteLine($"killed silo-{Victim} after {accepted.Count} accepted signals ({total.ElapsedMilliseconds} ms)");
-            });
+            var killing = run.KillWhenAcceptedAsync(Victim, () => accepted.Count, KillAfter);
             var workers = Enumerable.Range(0, Workers).Select(_ => Task.Run(async () =>
             {
                 int i;
@@ -85,11 +70,10 @@ public sealed class OpsLoopUnderKillTests(ITestOutputHelper output) : IDisposabl
             output.WriteLine($"{accepted.Count} signals accepted after {total.ElapsedMilliseconds} ms ({ambiguous.Count} ambiguous)");
             Assert.Equal(load.Count, accepted.Count);
 
-            await cluster.StartAsync(Victim);
-            output.WriteLine($"silo-{Victim} restarted and ready after {total.ElapsedMilliseconds} ms");
+            await run.RestartAsync(Victim);
 
             // Every accepted signal is stored once, everything stored is applied, nothing parked.
-            await using var connection = new NpgsqlConnection(connectionString);
+            await using var connection = new NpgsqlConnection(run.ConnectionString);
             await connection.OpenAsync();
             var stored = (await ClusterSignals.StoredAsync(connection, cluster.ClusterId, "n")).GroupBy(s => s.Id).ToDictionary(g => g.Key, g => g.Count());
             foreach (var (n, id) in accepted.Append(new KeyValuePair<int, string>(-1, pg)))
@@ -205,20 +189,6 @@ public sealed class OpsLoopUnderKillTests(ITestOutputHelper output) : IDisposabl
         }
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
     /// <summary>
     /// The load, each kind spread evenly over it: web's instances three times in a row (re-sends race through
     /// different gateways), the stand-alone products' and the dependents' cases twice each.
@@ -299,17 +269,7 @@ public sealed class OpsLoopUnderKillTests(ITestOutputHelper output) : IDisposabl
               channels:
                 - { kind: webhook, url: "{{world}}/notify/{{team}}-team" }
 
-            """)) + $$"""
-            ---
-            apiVersion: ops.orleans/v1
-            kind: EscalationTier
-            metadata: { name: architects }
-            spec:
-              default: true
-              members: [Ada]
-              channels:
-                - { kind: webhook, url: "{{world}}/notify/architects" }
-            """,
+            """)) + "---\n" + CatalogYaml.DefaultTier(world),
         Products: """
             apiVersion: ops.orleans/v1
             kind: Product

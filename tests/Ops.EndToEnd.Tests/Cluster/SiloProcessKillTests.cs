@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Npgsql;
@@ -16,7 +15,7 @@ namespace Ops.EndToEnd.Tests.Cluster;
 /// gateway whose owner died mid-append: "may or may not be stored") are retried and may legitimately be stored
 /// twice; every other signal exactly once.
 /// </summary>
-public sealed class SiloProcessKillTests(ITestOutputHelper output) : IDisposable
+public sealed class SiloProcessKillTests(ITestOutputHelper output)
 {
     private const int SignalCount = 300;
     private const int KillAfter = 100;
@@ -24,16 +23,11 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output) : IDisposable
     private const int Victim = 1;
     private static readonly string[] Products = ["alpha", "beta", "gamma", "delta"];
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("ops-mpkill-").FullName;
-
     [SkippableFact]
     public async Task Killing_a_silo_process_under_signal_load_loses_and_duplicates_no_accepted_signal()
     {
-        var connectionString = ClusterDatabase.Require();
-        var total = Stopwatch.StartNew();
-        await using var world = await LoopbackWorld.StartAsync();
-        await using var cluster = await ClusterProcesses.StartAsync(Portfolio(world.BaseUrl).Write(_directory), _directory, connectionString);
-        output.WriteLine($"3 silos ready after {total.ElapsedMilliseconds} ms");
+        await using var run = await ClusterRun.StartAsync("ops-mpkill-", Portfolio, output);
+        var (cluster, world, total) = (run.Cluster, run.World, run.Total);
         try
         {
             // Load: signal i goes first to gateway i % 3 (ClusterSignals.SendUntilAcceptedAsync: retries, ambiguity).
@@ -41,16 +35,7 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output) : IDisposable
             var ambiguous = new ConcurrentDictionary<int, byte>();
             var counts = new SendCounts();
             var next = -1;
-            var killing = Task.Run(async () =>
-            {
-                while (accepted.Count < KillAfter)
-                {
-                    await Task.Delay(10);
-                }
-
-                await cluster.KillAsync(Victim);
-                output.WriteLine($"killed silo-{Victim} after {accepted.Count} accepted signals ({total.ElapsedMilliseconds} ms)");
-            });
+            var killing = run.KillWhenAcceptedAsync(Victim, () => accepted.Count, KillAfter);
 
             var workers = Enumerable.Range(0, Workers).Select(_ => Task.Run(async () =>
             {
@@ -73,11 +58,10 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output) : IDisposable
             output.WriteLine($"{accepted.Count} signals accepted after {total.ElapsedMilliseconds} ms ({counts.Retries} retries, {ambiguous.Count} ambiguous, {counts.ServerErrors} 503/504)");
             Assert.Equal(SignalCount, accepted.Count);
 
-            await cluster.StartAsync(Victim);
-            output.WriteLine($"silo-{Victim} restarted and ready after {total.ElapsedMilliseconds} ms");
+            await run.RestartAsync(Victim);
 
             // The oracle: the database.
-            await using var connection = new NpgsqlConnection(connectionString);
+            await using var connection = new NpgsqlConnection(run.ConnectionString);
             await connection.OpenAsync();
             var stored = await ClusterSignals.StoredAsync(connection, cluster.ClusterId, "n");
             var byId = stored.GroupBy(s => s.Id).ToDictionary(g => g.Key, g => g.Count());
@@ -107,20 +91,6 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
     /// <summary>One builder and tier paging the loopback world; four products; no runbooks (every signal is novel).</summary>
     private static Portfolio Portfolio(string world) => new(
         People: $$"""
@@ -132,14 +102,7 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output) : IDisposable
               channels:
                 - { kind: webhook, url: "{{world}}/notify/kill-team" }
             ---
-            apiVersion: ops.orleans/v1
-            kind: EscalationTier
-            metadata: { name: architects }
-            spec:
-              default: true
-              members: [Ada]
-              channels:
-                - { kind: webhook, url: "{{world}}/notify/architects" }
+            {{CatalogYaml.DefaultTier(world)}}
             """,
         Products: string.Join("---\n", Products.Select(p => $$"""
             apiVersion: ops.orleans/v1

@@ -43,14 +43,7 @@ public static class TelemetrySilo
               channels:
                 - { kind: webhook, name: shop-pages, url: "{{world}}{{PagePath}}" }
             ---
-            apiVersion: ops.orleans/v1
-            kind: EscalationTier
-            metadata: { name: architects }
-            spec:
-              default: true
-              members: [Ada]
-              channels:
-                - { kind: webhook, url: "{{world}}/notify/architects" }
+            {{CatalogYaml.DefaultTier(world)}}
             """,
         Products: """
             apiVersion: ops.orleans/v1
