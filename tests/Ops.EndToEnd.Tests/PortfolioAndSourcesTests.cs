@@ -64,6 +64,12 @@ public sealed class PortfolioAndSourcesTests : IAsyncLifetime
         {
         }
 
+        // The re-send is applied asynchronously: the clock must not pass the first resolve timeout before it is (or
+        // the alert lapses first and the re-send opens a second occurrence, as it should).
+        await Eventually.HoldsAsync(
+            async () => (await silo.GetJsonAsync("/api/v1/products/search"))["live"]!["symptoms"]![0]!["signalCount"]!.GetValue<long>(),
+            n => n == 2,
+            "the re-sent alert to be applied");
         clock.Advance(TimeSpan.FromMinutes(3));
         await Task.Delay(1000);
         Assert.Equal("firing", (await silo.GetJsonAsync("/api/v1/products/search"))["live"]!["symptoms"]![0]!["status"]!.GetValue<string>());
